@@ -1,0 +1,45 @@
+/** What a CLI command reads and writes; tests pass their own. */
+export interface CliIO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** Reads all of standard input (only called by commands that need it). */
+  readStdin: () => AsyncIterable<string>;
+  cwd: string;
+}
+
+export type CommandRunner = (argv: string[], io: CliIO) => Promise<number>;
+
+/** Exit codes: 0 ok, 1 the input is invalid / a check failed, 2 misuse of the command line. */
+export const EXIT_OK = 0;
+export const EXIT_INVALID = 1;
+export const EXIT_USAGE = 2;
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export function processIO(): CliIO {
+  return {
+    stdout: (t) => void process.stdout.write(t),
+    stderr: (t) => void process.stderr.write(t),
+    readStdin: async function* () {
+      process.stdin.setEncoding('utf8');
+      for await (const chunk of process.stdin) yield chunk as string;
+    },
+    cwd: process.cwd(),
+  };
+}
+
+/** Split an async stream of text chunks into lines (without the newline). */
+export async function* lines(chunks: AsyncIterable<string>): AsyncIterable<string> {
+  let buffer = '';
+  for await (const chunk of chunks) {
+    buffer += chunk;
+    let nl: number;
+    while ((nl = buffer.indexOf('\n')) >= 0) {
+      yield buffer.slice(0, nl).replace(/\r$/, '');
+      buffer = buffer.slice(nl + 1);
+    }
+  }
+  if (buffer.length > 0) yield buffer.replace(/\r$/, '');
+}

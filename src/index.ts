@@ -1,0 +1,6 @@
+export * from './money/index.js';
+export * from './errors/index.js';
+export * from './usage/canonical.js';
+export { parseCanonicalUsage } from './usage/parse-canonical.js';
+export type * from './pricing/document.js';
+export type * from './engine/types.js';
