@@ -1,0 +1,178 @@
+/**
+ * compileRatecard: a PricingDocument checked and compiled once into a Rater. Quoting walks
+ * precompiled structures only (src/engine/quote.ts); models the file does not list are
+ * priced from the catalog when the document says `use_catalog` and one was given.
+ */
+import { RatecardError, type Diagnostic } from '../errors/index.js';
+import { isCurrencyCode } from '../money/index.js';
+import type { Meter, ModelPricing, Plan, PricingDocument } from '../pricing/document.js';
+import type { ModelSource, ResolvedModelPrice } from '../pricing/model-source.js';
+import { parseCanonicalUsage } from '../usage/parse-canonical.js';
+import { suggest } from '../util/suggest.js';
+import type { CompiledModel } from '../engine/compiled.js';
+import { priceCall } from '../engine/quote.js';
+import type { Quote, QuoteRequest, Rater } from '../engine/types.js';
+import { checkDuplicates, compileModel, ModelIndex } from './models.js';
+import { Problems } from './problems.js';
+import { compileRules, type DocRules } from './rules.js';
+import { documentVersion } from './version.js';
+
+export interface CompileOptions {
+  /** Prices models the document does not list, when it says `use_catalog`. */
+  catalog?: ModelSource;
+  /** File name used in diagnostics and line `source`s. */
+  file?: string;
+}
+
+export interface ModelInfo {
+  id: string;
+  provider?: string;
+  aliases: string[];
+}
+
+const CATALOG_CACHE_LIMIT = 1024;
+
+export class CompiledRatecard implements Rater {
+  readonly document: PricingDocument;
+  readonly currency: string;
+  /** `sha256:<hex>` of the document's canonical JSON (spans excluded). */
+  readonly version: string;
+  readonly plans: readonly Plan[];
+  /** Non-fatal compile diagnostics (e.g. a scope naming a model the file does not price). */
+  readonly warnings: readonly Diagnostic[];
+  private readonly index: ModelIndex;
+  private readonly compiled: CompiledModel[];
+  private readonly rules: DocRules;
+  private readonly catalog: ModelSource | undefined;
+  private readonly file: string | undefined;
+  private readonly catalogModels = new Map<string, CompiledModel>();
+
+  /** Use compileRatecard(). */
+  constructor(doc: PricingDocument, options: CompileOptions = {}) {
+    const p = new Problems(options.file);
+    if (!doc || typeof doc !== 'object') throw new RatecardError('invalid_document', 'a pricing document must be an object');
+    if (!isCurrencyCode(doc.currency)) p.error('invalid_currency', `currency must be a 3-letter ISO 4217 code, got ${JSON.stringify(doc.currency)}`);
+    const models = Array.isArray(doc.models) ? doc.models : [];
+    const index0 = new Map<string, ModelPricing[]>();
+    for (const m of models) {
+      if (typeof m?.id !== 'string' || m.id === '') { p.error('invalid_model', 'every model needs a non-empty `id`', m?.span); continue; }
+      for (const n of [m.id, ...(m.aliases ?? [])]) index0.set(n.toLowerCase(), [...(index0.get(n.toLowerCase()) ?? []), m]);
+    }
+    checkDuplicates(models, p);
+    this.rules = compileRules(doc, index0, p, options.file);
+    this.version = documentVersion(doc);
+    const valid = models.filter((m) => typeof m?.id === 'string' && m.id !== '');
+    this.compiled = valid.map((m) =>
+      compileModel(m, { label: `model ${m.id}`, priceVersion: this.version, rules: this.rules, file: options.file, problems: p, entry: m }),
+    );
+    if (p.hasErrors) throw RatecardError.fromDiagnostics(p.list);
+    this.index = new ModelIndex(this.compiled, valid.map((m) => m.aliases ?? []));
+    this.document = doc;
+    this.currency = doc.currency;
+    this.plans = doc.plans ?? [];
+    this.warnings = p.list;
+    this.catalog = doc.use_catalog ? options.catalog : undefined;
+    this.file = options.file;
+  }
+
+  /** The models the document prices (not the catalog's). */
+  models(): ModelInfo[] {
+    return this.document.models.map((m) => ({ id: m.id, ...(m.provider !== undefined ? { provider: m.provider } : {}), aliases: [...(m.aliases ?? [])] }));
+  }
+
+  plan(name: string): Plan | undefined {
+    return this.rules.plans.get(name)?.plan;
+  }
+
+  /** Every meter the document's tiers and allowances count (what the ledger aggregates per period). */
+  meters(): Meter[] {
+    const out = new Set<Meter>();
+    for (const s of this.rules.schedules) out.add(s.item.meter);
+    for (const list of this.rules.planSchedules.values()) for (const s of list) out.add(s.item.meter);
+    for (const plan of this.rules.plans.values()) if (plan.allowance) out.add(plan.allowance.meter);
+    return [...out];
+  }
+
+  quote(request: QuoteRequest): Quote {
+    if (request === null || typeof request !== 'object') throw new RatecardError('invalid_request', 'a quote request must be an object');
+    if (typeof request.model !== 'string' || request.model === '') throw new RatecardError('invalid_request', 'a quote request needs `model` (a non-empty string)');
+    const usage = parseCanonicalUsage(request.usage);
+    const attributes = request.attributes;
+    const planName = attributes?.plan;
+    let plan;
+    if (planName !== undefined) {
+      plan = typeof planName === 'string' ? this.rules.plans.get(planName) : undefined;
+      if (!plan) {
+        const names = [...this.rules.plans.keys()];
+        throw new RatecardError('plan_not_found', `unknown plan ${JSON.stringify(planName)}${names.length ? ` (plans: ${names.join(', ')})` : ' (this ratecard defines no plans)'}`, {
+          details: { plan: planName, suggestions: suggest(String(planName), names) },
+        });
+      }
+    }
+    const model = this.index.find(request.model, request.provider) ?? this.fromCatalog(request);
+    const tier = request.service_tier ?? (typeof attributes?.service_tier === 'string' ? attributes.service_tier : undefined);
+    const requested = request.model.toLowerCase();
+    return priceCall({
+      model,
+      usage,
+      request,
+      plan,
+      currency: this.currency,
+      priceVersion: model.priceVersion,
+      context: () => ({
+        attributes,
+        provider: (model.provider ?? request.provider)?.toLowerCase(),
+        modelNames: model.names.includes(requested) ? model.names : [requested, ...model.names],
+        serviceTier: tier,
+      }),
+    });
+  }
+
+  private notFound(request: QuoteRequest, cause?: RatecardError): RatecardError {
+    const fromCatalog = Array.isArray(cause?.details.suggestions) ? (cause.details.suggestions as string[]) : [];
+    const suggestions = [...new Set([...suggest(request.model, this.index.names()), ...fromCatalog])].slice(0, 5);
+    const where = this.catalog ? 'this ratecard or the catalog' : this.document.use_catalog ? 'this ratecard (use_catalog is on, but no catalog was given)' : 'this ratecard';
+    const hint = suggestions.length ? ` (did you mean ${suggestions.map((s) => `\`${s}\``).join(' or ')}?)` : '';
+    return new RatecardError('model_not_found', `model \`${request.model}\`${request.provider ? ` (provider ${request.provider})` : ''} is not priced by ${where}${hint}; refusing to price it as 0`, {
+      details: { model: request.model, ...(request.provider ? { provider: request.provider } : {}), suggestions },
+      ...(cause ? { cause } : {}),
+    });
+  }
+
+  private fromCatalog(request: QuoteRequest): CompiledModel {
+    const catalog = this.catalog;
+    if (!catalog) throw this.notFound(request);
+    const at = request.at === undefined ? new Date() : new Date(request.at);
+    if (Number.isNaN(at.getTime())) throw new RatecardError('invalid_time', `\`at\` must be an ISO-8601 time or a Date, got ${JSON.stringify(request.at)}`);
+    const tier = request.service_tier ?? (typeof request.attributes?.service_tier === 'string' ? request.attributes.service_tier : undefined);
+    let resolved: ResolvedModelPrice;
+    try {
+      resolved = catalog.resolve({ model: request.model, at, ...(request.provider !== undefined ? { provider: request.provider } : {}), ...(tier !== undefined ? { service_tier: tier } : {}) });
+    } catch (e) {
+      if (e instanceof RatecardError && e.code === 'model_not_found') throw this.notFound(request, e);
+      throw e;
+    }
+    if (resolved.currency !== this.currency) {
+      throw new RatecardError('currency_mismatch', `the catalog prices \`${resolved.model}\` in ${resolved.currency}, but this ratecard bills in ${this.currency}`, { details: { model: resolved.model, currency: resolved.currency } });
+    }
+    const requested = request.model.toLowerCase();
+    const key = `${resolved.price_version}\u0000${resolved.provider}\u0000${resolved.model}\u0000${requested}`;
+    let model = this.catalogModels.get(key);
+    if (!model) {
+      const p = new Problems(undefined);
+      model = compileModel(
+        { id: resolved.model, provider: resolved.provider, rates: resolved.rates, ...(resolved.long_context ? { long_context: resolved.long_context } : {}) },
+        { label: `catalog ${resolved.provider}/${resolved.model}`, priceVersion: resolved.price_version, rules: this.rules, file: this.file, problems: p, extraNames: [requested] },
+      );
+      if (p.hasErrors) throw new RatecardError('catalog_invalid', `catalog price ${resolved.price_version} is invalid: ${p.list.map((d) => d.message).join('; ')}`);
+      if (this.catalogModels.size >= CATALOG_CACHE_LIMIT) this.catalogModels.clear();
+      this.catalogModels.set(key, model);
+    }
+    return model;
+  }
+}
+
+/** Check and compile a pricing document; throws a RatecardError listing every problem. */
+export function compileRatecard(doc: PricingDocument, options: CompileOptions = {}): CompiledRatecard {
+  return new CompiledRatecard(doc, options);
+}

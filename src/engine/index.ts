@@ -1,0 +1,7 @@
+export type * from './types.js';
+export { priceCall } from './quote.js';
+export { tierPeriodCharge, tierEventCharge, volumeTrueUp, buildTiers, periodCharge, eventCharge, type CompiledTiers } from './tiers.js';
+export { resolveRate, mergeRates, KIND_ORDER, FALLBACKS } from './rates.js';
+export { meterKinds, meterQuantity, METERS, isMeter } from './meters.js';
+export { compileCondition, type CallContext, type Predicate } from './conditions.js';
+export { formatScaled } from './fixed.js';
