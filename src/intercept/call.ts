@@ -1,0 +1,132 @@
+/**
+ * One intercepted call from start to its single recorded event. Whatever path ends it
+ * (response, stream end, stream abandoned, error, shutdown), `finish` runs once and
+ * pushes exactly one UsageEvent, so SDK retries and tee'd streams are recorded once.
+ */
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { CallStatus } from '../ledger/event.js';
+import { currentAttribution, mergeAttribution } from './context.js';
+import type { InflightCall, Tracker } from './queue.js';
+import type { Attribution, CallOptions, UsageEvent } from './types.js';
+
+export interface CallStart {
+  tracker: Tracker;
+  provider: string;
+  /** Which API shape the usage has, e.g. `chat.completions`, `messages`, `ai-sdk`. */
+  api: string;
+  model?: string;
+  stream?: boolean;
+  defaults?: Attribution;
+  perCall?: CallOptions;
+}
+
+/** What a response (or a finished stream) tells us. */
+export interface CallOutcome {
+  usage?: Record<string, unknown>;
+  model?: string;
+  requestId?: string | null;
+  responseId?: string | null;
+  serviceTier?: string | null;
+  /** True when the usage is final (e.g. Anthropic `message_stop`, OpenAI usage chunk). */
+  complete: boolean;
+}
+
+export class PendingCall implements InflightCall {
+  readonly #start: CallStart;
+  readonly #t0 = performance.now();
+  readonly #at = new Date().toISOString();
+  readonly #attributes: Attribution | undefined;
+  #ttft: number | undefined;
+  #done = false;
+
+  constructor(start: CallStart) {
+    this.#start = start;
+    this.#attributes = mergeAttribution(start.defaults, currentAttribution(), start.perCall);
+    start.tracker.open(this);
+  }
+
+  get finished(): boolean {
+    return this.#done;
+  }
+
+  /** First output token seen (streams). */
+  firstToken(): void {
+    this.#ttft ??= performance.now() - this.#t0;
+  }
+
+  succeed(outcome: CallOutcome, incompleteReason = 'no_usage'): void {
+    const hasUsage = outcome.usage !== undefined && outcome.usage !== null;
+    const status: CallStatus = hasUsage && outcome.complete ? 'ok' : 'incomplete';
+    const metadata: Record<string, string> = {};
+    if (status === 'incomplete') {
+      metadata.incomplete_reason = incompleteReason;
+      // Partial counts (e.g. Anthropic input tokens before a cut) help a human estimate; never priced as final.
+      if (hasUsage) metadata.partial_usage = JSON.stringify(outcome.usage);
+    }
+    this.#finish(status, status === 'ok' ? outcome.usage : undefined, outcome, metadata);
+  }
+
+  fail(error: unknown): void {
+    const e = (error ?? {}) as Record<string, unknown>;
+    const metadata: Record<string, string> = {};
+    const httpStatus = typeof e.status === 'number' ? e.status : undefined;
+    if (httpStatus !== undefined) metadata.http_status = String(httpStatus);
+    const name = typeof e.name === 'string' ? e.name : undefined;
+    if (name) metadata.error = name;
+    const code = e.code ?? (e.error as Record<string, unknown> | undefined)?.type;
+    if (typeof code === 'string') metadata.error_code = code;
+    const requestId = firstString(e.requestID, e.request_id, headerOf(e.headers, 'x-request-id'), headerOf(e.headers, 'request-id'));
+    // A user abort (or a dropped connection) may still be billed: incomplete, not error.
+    const aborted = name !== undefined && /Abort/i.test(name);
+    this.#finish(aborted ? 'incomplete' : 'error', undefined, { complete: false, requestId }, metadata);
+  }
+
+  /** The stream or promise was never finished by the caller. */
+  abandon(reason: string): void {
+    this.succeed({ complete: false }, reason);
+  }
+
+  #finish(status: CallStatus, usage: Record<string, unknown> | undefined, o: CallOutcome, metadata: Record<string, string>): void {
+    if (this.#done) return;
+    this.#done = true;
+    const s = this.#start;
+    s.tracker.close(this);
+    metadata.api = s.api;
+    if (s.stream) metadata.stream = 'true';
+    if (o.requestId) metadata.request_id = o.requestId;
+    if (o.responseId) metadata.response_id = o.responseId;
+    const event: UsageEvent = {
+      id: s.perCall?.id ?? o.requestId ?? o.responseId ?? `rc_${randomUUID()}`,
+      at: this.#at,
+      provider: s.provider,
+      model: o.model ?? s.model ?? 'unknown',
+      status,
+      latency_ms: round3(performance.now() - this.#t0),
+      metadata,
+    };
+    if (usage) event.usage = usage;
+    if (this.#ttft !== undefined) event.ttft_ms = round3(this.#ttft);
+    if (o.serviceTier) event.service_tier = o.serviceTier;
+    if (this.#attributes) event.attributes = this.#attributes;
+    s.tracker.push(event);
+  }
+}
+
+function round3(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
+
+function firstString(...xs: unknown[]): string | undefined {
+  for (const x of xs) if (typeof x === 'string' && x !== '') return x;
+  return undefined;
+}
+
+function headerOf(headers: unknown, name: string): string | undefined {
+  if (!headers || typeof headers !== 'object') return undefined;
+  const h = headers as { get?: (n: string) => unknown } & Record<string, unknown>;
+  const v = typeof h.get === 'function' ? h.get(name) : h[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+export { firstString, headerOf };

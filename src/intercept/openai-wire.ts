@@ -1,0 +1,94 @@
+/**
+ * OpenAI wire formats: chat completions, responses and embeddings. Usage is passed on
+ * RAW (the ledger's normalizer knows that `prompt_tokens` includes cached tokens, …).
+ */
+import type { CallOutcome } from './call.js';
+import { isObj, str, type ApiAdapter, type StreamObserver } from './instrument.js';
+
+type Body = Record<string, unknown>;
+
+function bodyOutcome(b: Body): CallOutcome {
+  const usage = isObj(b.usage) ? (b.usage as Body) : undefined;
+  return {
+    usage,
+    model: str(b.model),
+    responseId: str(b.id),
+    serviceTier: str(b.service_tier),
+    complete: usage !== undefined,
+  };
+}
+
+/** Any delta field other than `role` with content counts as the first token. */
+function hasOutput(delta: unknown): boolean {
+  if (!isObj(delta)) return false;
+  for (const key of Object.keys(delta)) {
+    if (key === 'role') continue;
+    const v = delta[key];
+    if (v !== null && v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0)) return true;
+  }
+  return false;
+}
+
+export const openaiChat: ApiAdapter = {
+  requestIdHeader: 'x-request-id',
+  fromBody: bodyOutcome,
+  observeStream(hideUsageChunk): StreamObserver {
+    const o: CallOutcome = { complete: false };
+    return {
+      onEvent(chunk, call) {
+        if (!isObj(chunk)) return false;
+        o.responseId ??= str(chunk.id);
+        o.model ??= str(chunk.model);
+        o.serviceTier = str(chunk.service_tier) ?? o.serviceTier;
+        const choices = chunk.choices;
+        if (Array.isArray(choices) && choices.some((c) => isObj(c) && hasOutput(c.delta))) call.firstToken();
+        if (isObj(chunk.usage)) {
+          o.usage = chunk.usage as Body;
+          o.complete = true;
+          // The usage-only chunk exists because we asked for it: the caller never sees it.
+          if (hideUsageChunk && Array.isArray(choices) && choices.length === 0) return true;
+        } else if (hideUsageChunk && chunk.usage === null) {
+          // With include_usage every chunk carries `usage: null`; restore the shape the caller asked for.
+          delete chunk.usage;
+        }
+        return false;
+      },
+      outcome: () => ({ ...o }),
+    };
+  },
+};
+
+const RESPONSE_FINAL = new Set(['response.completed', 'response.incomplete', 'response.failed']);
+
+export const openaiResponses: ApiAdapter = {
+  requestIdHeader: 'x-request-id',
+  fromBody: bodyOutcome,
+  observeStream(): StreamObserver {
+    const o: CallOutcome = { complete: false };
+    return {
+      onEvent(event, call) {
+        if (!isObj(event)) return false;
+        const type = str(event.type) ?? '';
+        if (type.endsWith('.delta')) call.firstToken();
+        const response = isObj(event.response) ? (event.response as Body) : undefined;
+        if (response) {
+          o.responseId ??= str(response.id);
+          o.model = str(response.model) ?? o.model;
+          o.serviceTier = str(response.service_tier) ?? o.serviceTier;
+          if (RESPONSE_FINAL.has(type) && isObj(response.usage)) {
+            o.usage = response.usage as Body;
+            o.complete = true;
+          }
+        }
+        return false;
+      },
+      outcome: () => ({ ...o }),
+    };
+  },
+};
+
+export const openaiEmbeddings: ApiAdapter = {
+  requestIdHeader: 'x-request-id',
+  fromBody: bodyOutcome,
+  observeStream: () => openaiChat.observeStream(false),
+};

@@ -1,0 +1,39 @@
+/**
+ * `ratecard/openai`: wrap an OpenAI SDK client (or any client of the same shape, e.g.
+ * pointed at an OpenAI-compatible server). Intercepts `chat.completions.create`,
+ * `responses.create` and `embeddings.create`, streamed or not; all else passes through.
+ * Duck-typed: nothing here imports `openai`.
+ */
+import { RatecardError } from '../errors/index.js';
+import { isObj } from './instrument.js';
+import { openaiChat, openaiEmbeddings, openaiResponses } from './openai-wire.js';
+import { resolveTracker, type TrackOptions } from './options.js';
+import { wrapWithSpec, type Spec } from './proxy.js';
+
+const OPENAI_SPEC: Spec = {
+  chat: { completions: { create: { kind: 'call', api: 'chat.completions', adapter: openaiChat, addStreamUsage: true } } },
+  responses: { create: { kind: 'call', api: 'responses', adapter: openaiResponses } },
+  embeddings: { create: { kind: 'call', api: 'embeddings', adapter: openaiEmbeddings } },
+  withOptions: { kind: 'rewrap' },
+};
+
+/** True when `x` looks like an OpenAI client (`chat.completions.create`). */
+export function isOpenAILike(x: unknown): boolean {
+  return isObj(x) && isObj(x.chat) && isObj(x.chat.completions) && typeof x.chat.completions.create === 'function';
+}
+
+export function wrapOpenAI<T extends object>(client: T, options: TrackOptions): T {
+  if (!isOpenAILike(client)) {
+    throw new RatecardError('track_unsupported_client', 'wrapOpenAI expects an OpenAI client (an object with chat.completions.create)');
+  }
+  return wrapWithSpec(client, OPENAI_SPEC, {
+    tracker: resolveTracker(options),
+    provider: options.provider ?? 'openai',
+    defaults: options.attributes,
+  });
+}
+
+export { createTracker, Tracker, type TrackerOptions } from './queue.js';
+export { withAttribution } from './context.js';
+export { flushAll, shutdownAll, type TrackOptions } from './options.js';
+export type { Recorder, Attribution, CallOptions, TrackerStats } from './types.js';

@@ -1,0 +1,49 @@
+/**
+ * Options every integration takes, and how they resolve to a tracker. Passing a bare
+ * `recorder` shares one default tracker per recorder; `flushAll()` / `shutdownAll()`
+ * reach those default trackers (a process exit hook can call shutdownAll()).
+ */
+import { RatecardError } from '../errors/index.js';
+import { Tracker, type TrackerOptions } from './queue.js';
+import type { Attribution, Recorder } from './types.js';
+
+export interface TrackOptions {
+  /** The queue to push into (shared by several wrappers). */
+  tracker?: Tracker;
+  /** Or a recorder: a default tracker is created for it (one per recorder). */
+  recorder?: Recorder;
+  /** Queue settings for that default tracker. */
+  queue?: Omit<TrackerOptions, 'recorder'>;
+  /** Provider name recorded on events (default: the SDK's, e.g. `openai`; set it for OpenAI-compatible servers). */
+  provider?: string;
+  /** Attribution every call of this wrapper carries. */
+  attributes?: Attribution;
+}
+
+const defaults = new Map<Recorder, Tracker>();
+
+export function resolveTracker(options: TrackOptions | undefined): Tracker {
+  if (options?.tracker instanceof Tracker) return options.tracker;
+  const recorder = options?.recorder;
+  if (!recorder || typeof recorder.record !== 'function') {
+    throw new RatecardError('track_missing_recorder', 'pass `tracker` (from createTracker) or `recorder` (an object with record(event)) in the options');
+  }
+  let tracker = defaults.get(recorder);
+  if (!tracker || tracker.closed) {
+    tracker = new Tracker({ ...options.queue, recorder });
+    defaults.set(recorder, tracker);
+  }
+  return tracker;
+}
+
+/** Flush every default tracker. */
+export async function flushAll(): Promise<void> {
+  await Promise.all([...defaults.values()].map((t) => t.flush()));
+}
+
+/** Shut down every default tracker (open calls are recorded as incomplete). */
+export async function shutdownAll(): Promise<void> {
+  const all = [...defaults.values()];
+  defaults.clear();
+  await Promise.all(all.map((t) => t.shutdown()));
+}

@@ -1,0 +1,201 @@
+/**
+ * The client Proxy: intercepts only the paths a spec names and passes everything else
+ * through, bound to the real target (the SDKs keep state in #private fields, which a
+ * Proxy receiver cannot reach). Sub-resources get their own cached proxies so
+ * `wrapped.chat === wrapped.chat` holds.
+ */
+import { PendingCall } from './call.js';
+import { instrumentResult, isObj, type ApiAdapter } from './instrument.js';
+import type { Tracker } from './queue.js';
+import type { Attribution, CallOptions } from './types.js';
+
+/** An intercepted method: which wire format it speaks. */
+export interface MethodSpec {
+  kind: 'call';
+  api: string;
+  adapter: ApiAdapter;
+  /** OpenAI chat: add `stream_options.include_usage` to streamed requests that lack it. */
+  addStreamUsage?: boolean;
+}
+
+/** A helper that calls `this.create` itself (Anthropic `messages.stream`): run it against the proxy. */
+export interface RouteSpec {
+  kind: 'route';
+  /** Used when the helper did not route through `create` (a future SDK): observe its result. */
+  fallback?: (result: unknown, call: PendingCall) => void;
+  api: string;
+}
+
+/** Methods on the client returning a new client (`withOptions`) that must stay wrapped. */
+export interface RewrapSpec {
+  kind: 'rewrap';
+}
+
+export type Spec = MethodSpec | RouteSpec | RewrapSpec | { [name: string]: Spec };
+
+export interface WrapContext {
+  tracker: Tracker;
+  provider: string;
+  defaults?: Attribution;
+}
+
+const OPTION_KEY = 'ratecard';
+
+// Set synchronously while a routed helper runs, consumed by the create it calls.
+let routed: { perCall: CallOptions | undefined; hit: boolean } | undefined;
+
+export function wrapWithSpec<T extends object>(client: T, spec: Spec, ctx: WrapContext): T {
+  const proxies = new WeakMap<object, object>();
+  const bound = new WeakMap<object, Map<PropertyKey, unknown>>();
+
+  const proxyFor = (target: object, node: { [name: string]: Spec }, root: Spec): object => {
+    const cached = proxies.get(target);
+    if (cached) return cached;
+    const methods = new Map<PropertyKey, unknown>();
+    bound.set(target, methods);
+    const proxy: object = new Proxy(target, {
+      get(t, prop) {
+        const value = Reflect.get(t, prop, t);
+        if (value === null || (typeof value !== 'object' && typeof value !== 'function') || isFrozenProp(t, prop)) return value;
+        const sub = typeof prop === 'string' && Object.hasOwn(node, prop) ? node[prop] : undefined;
+        if (sub === undefined) return bindTo(t, prop, value, methods);
+        const memo = methods.get(prop);
+        if (memo !== undefined && (memo as { __orig?: unknown }).__orig === value) return memo;
+        let out: unknown;
+        if (isSpecLeaf(sub) && typeof value === 'function') {
+          if (sub.kind === 'call') out = interceptCall(ctx, sub, t, value as Fn);
+          else if (sub.kind === 'route') out = interceptRoute(ctx, sub, t, value as Fn, () => proxy);
+          else out = rewrap(value as Fn, t, root);
+        } else if (!isSpecLeaf(sub) && typeof value === 'object') {
+          return proxyFor(value, sub, root);
+        } else {
+          return bindTo(t, prop, value, methods);
+        }
+        Object.defineProperty(out, '__orig', { value });
+        methods.set(prop, out);
+        return out;
+      },
+    });
+    proxies.set(target, proxy);
+    return proxy;
+  };
+
+  const rewrap = (fn: Fn, target: object, root: Spec): Fn =>
+    function (this: unknown, ...args: unknown[]) {
+      const result = fn.apply(target, args);
+      return isObj(result) ? wrapWithSpec(result, root, ctx) : result;
+    };
+
+  if (isSpecLeaf(spec)) throw new TypeError('root spec must be a resource map');
+  return proxyFor(client, spec, spec) as T;
+}
+
+type Fn = (...args: unknown[]) => unknown;
+
+function isSpecLeaf(s: Spec): s is MethodSpec | RouteSpec | RewrapSpec {
+  return typeof (s as { kind?: unknown }).kind === 'string';
+}
+
+/** Proxy invariant: a non-configurable, non-writable property must be returned as is. */
+function isFrozenProp(target: object, prop: PropertyKey): boolean {
+  const d = Object.getOwnPropertyDescriptor(target, prop);
+  return d !== undefined && d.configurable === false && d.writable === false;
+}
+
+function bindTo(target: object, prop: PropertyKey, value: unknown, cache: Map<PropertyKey, unknown>): unknown {
+  if (typeof value !== 'function') return value;
+  const memo = cache.get(prop) as { __orig?: unknown } | undefined;
+  if (memo && memo.__orig === value) return memo;
+  const fn = (value as Fn).bind(target);
+  Object.defineProperty(fn, '__orig', { value });
+  cache.set(prop, fn);
+  return fn;
+}
+
+/** Split the per-call `ratecard` option out of the SDK request options (args[1]). */
+function takeOption(args: unknown[]): CallOptions | undefined {
+  const options = args[1];
+  if (!isObj(options) || !Object.hasOwn(options, OPTION_KEY)) return undefined;
+  const { [OPTION_KEY]: mine, ...rest } = options as Record<string, unknown>;
+  args[1] = rest;
+  return isObj(mine) ? (mine as CallOptions) : undefined;
+}
+
+function interceptCall(ctx: WrapContext, spec: MethodSpec, target: object, orig: Fn): Fn {
+  return function intercepted(...args: unknown[]) {
+    let call: PendingCall | undefined;
+    let hide = false;
+    try {
+      let perCall = takeOption(args);
+      if (routed && !routed.hit) {
+        routed.hit = true;
+        perCall = routed.perCall ? { ...routed.perCall, ...perCall } : perCall;
+      }
+      const body = args[0];
+      if (isObj(body) && spec.addStreamUsage && body.stream === true) {
+        const so = isObj(body.stream_options) ? body.stream_options : undefined;
+        if (so?.include_usage === undefined || so.include_usage === null) {
+          args[0] = { ...body, stream_options: { ...so, include_usage: true } };
+          hide = true;
+        }
+      }
+      call = new PendingCall({
+        tracker: ctx.tracker,
+        provider: ctx.provider,
+        api: spec.api,
+        model: isObj(body) && typeof body.model === 'string' ? body.model : undefined,
+        stream: isObj(body) && body.stream === true,
+        defaults: ctx.defaults,
+        perCall,
+      });
+    } catch {
+      ctx.tracker.internalError();
+    }
+    let result: unknown;
+    try {
+      result = orig.apply(target, args);
+    } catch (error) {
+      call?.fail(error);
+      throw error;
+    }
+    if (!call) return result;
+    try {
+      return instrumentResult(result, { call, adapter: spec.adapter, hideUsageChunk: hide, onInternalError: () => ctx.tracker.internalError() });
+    } catch {
+      ctx.tracker.internalError();
+      return result;
+    }
+  };
+}
+
+function interceptRoute(ctx: WrapContext, spec: RouteSpec, target: object, orig: Fn, self: () => object): Fn {
+  return function routedHelper(...args: unknown[]) {
+    let perCall: CallOptions | undefined;
+    try {
+      perCall = takeOption(args);
+    } catch {
+      ctx.tracker.internalError();
+    }
+    const outer = routed;
+    const mine = { perCall, hit: false };
+    routed = mine;
+    let result: unknown;
+    try {
+      // `this` = the proxy, so the helper's own `this.create(...)` is intercepted.
+      result = orig.apply(self(), args);
+    } finally {
+      routed = outer;
+    }
+    if (!mine.hit && spec.fallback) {
+      try {
+        const body = args[0];
+        const model = isObj(body) && typeof body.model === 'string' ? body.model : undefined;
+        const call = new PendingCall({ tracker: ctx.tracker, provider: ctx.provider, api: spec.api, model, stream: true, defaults: ctx.defaults, perCall });
+        spec.fallback(result, call);
+      } catch {
+        ctx.tracker.internalError();
+      }
+    }
+    return result;
+  };
+}

@@ -1,0 +1,162 @@
+/**
+ * The tracker: a bounded in-memory queue between intercepted calls and the Recorder.
+ * The caller's path only pushes (synchronously, O(1)); a full queue drops and counts
+ * rather than blocking or growing. Draining happens off the caller's path: on a
+ * setImmediate once `batchSize` events wait, or on an unref'd timer, or on flush().
+ */
+import { RatecardError } from '../errors/index.js';
+import type { Recorder, TrackerStats, UsageEvent } from './types.js';
+
+export interface TrackerOptions {
+  recorder: Recorder;
+  /** Queue capacity; pushes beyond it are dropped and counted. Default 10_000. */
+  maxQueue?: number;
+  /** Drain as soon as this many events wait. Default 64. */
+  batchSize?: number;
+  /** Drain at least this often while events wait, ms. Default 1000. */
+  flushIntervalMs?: number;
+  /** Told about every event the recorder rejected (never throws into the caller). */
+  onError?: (error: unknown, event: UsageEvent) => void;
+}
+
+/** Something that can finish a call that never finished (used at shutdown). */
+export interface InflightCall {
+  abandon(reason: string): void;
+}
+
+export class Tracker {
+  readonly #recorder: Recorder;
+  readonly #max: number;
+  readonly #batch: number;
+  readonly #interval: number;
+  readonly #onError: ((error: unknown, event: UsageEvent) => void) | undefined;
+  // A ring would avoid shift(); arrays shift in O(1) amortized for queue-like use in V8.
+  #queue: UsageEvent[] = [];
+  #timer: NodeJS.Timeout | undefined;
+  #immediate: NodeJS.Immediate | undefined;
+  #draining: Promise<void> | undefined;
+  #closed = false;
+  readonly #inflight = new Set<InflightCall>();
+  readonly #stats = { pushed: 0, recorded: 0, dropped: 0, failed: 0, internal_errors: 0 };
+
+  constructor(options: TrackerOptions) {
+    if (!options || typeof options.recorder?.record !== 'function') {
+      throw new RatecardError('tracker_invalid_recorder', 'a tracker needs a recorder: an object with a record(event) method');
+    }
+    this.#recorder = options.recorder;
+    this.#max = positiveInt(options.maxQueue, 10_000, 'maxQueue');
+    this.#batch = positiveInt(options.batchSize, 64, 'batchSize');
+    this.#interval = positiveInt(options.flushIntervalMs, 1000, 'flushIntervalMs');
+    this.#onError = options.onError;
+  }
+
+  /** Enqueue one event. Never throws, never blocks; returns false when dropped. */
+  push(event: UsageEvent): boolean {
+    if (this.#closed || this.#queue.length >= this.#max) {
+      this.#stats.dropped++;
+      return false;
+    }
+    this.#queue.push(event);
+    this.#stats.pushed++;
+    if (this.#queue.length >= this.#batch) {
+      this.#immediate ??= setImmediate(() => {
+        this.#immediate = undefined;
+        void this.#drain();
+      });
+    } else if (this.#timer === undefined) {
+      this.#timer = setTimeout(() => {
+        this.#timer = undefined;
+        void this.#drain();
+      }, this.#interval);
+      this.#timer.unref();
+    }
+    return true;
+  }
+
+  /** Register a call that has started; shutdown() records still-open ones as incomplete. */
+  open(call: InflightCall): void {
+    this.#inflight.add(call);
+  }
+
+  close(call: InflightCall): void {
+    this.#inflight.delete(call);
+  }
+
+  /** Count a failure of the interceptor itself (the user's call is unaffected). */
+  internalError(): void {
+    this.#stats.internal_errors++;
+  }
+
+  /** Hand every queued event to the recorder and wait for it (async recorders included). */
+  async flush(): Promise<void> {
+    while (this.#queue.length > 0 || this.#draining) {
+      await this.#drain();
+    }
+  }
+
+  /**
+   * Record open calls as incomplete (abandoned), flush, and stop accepting events.
+   * Idempotent.
+   */
+  async shutdown(): Promise<void> {
+    for (const call of [...this.#inflight]) call.abandon('shutdown');
+    this.#closed = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    if (this.#immediate) clearImmediate(this.#immediate);
+    this.#timer = this.#immediate = undefined;
+    await this.flush();
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  stats(): TrackerStats {
+    return { ...this.#stats, queued: this.#queue.length, inflight: this.#inflight.size };
+  }
+
+  #drain(): Promise<void> {
+    // One drain at a time so the recorder sees events in push order.
+    this.#draining ??= this.#run().finally(() => {
+      this.#draining = undefined;
+    });
+    return this.#draining;
+  }
+
+  async #run(): Promise<void> {
+    while (this.#queue.length > 0) {
+      const batch = this.#queue;
+      this.#queue = [];
+      for (const event of batch) {
+        try {
+          const result = this.#recorder.record(event);
+          if (isThenable(result)) await result;
+          this.#stats.recorded++;
+        } catch (error) {
+          this.#stats.failed++;
+          try {
+            this.#onError?.(error, event);
+          } catch {
+            // an onError that throws must not stop the drain
+          }
+        }
+      }
+    }
+  }
+}
+
+export function createTracker(options: TrackerOptions): Tracker {
+  return new Tracker(options);
+}
+
+function isThenable(x: unknown): x is PromiseLike<unknown> {
+  return x !== null && (typeof x === 'object' || typeof x === 'function') && typeof (x as { then?: unknown }).then === 'function';
+}
+
+function positiveInt(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new RatecardError('tracker_invalid_option', `${name} must be a positive integer, got ${String(value)}`);
+  }
+  return value;
+}
