@@ -1,0 +1,445 @@
+/**
+ * Builds data/catalog.json (+ data/decisions.md) from the public reference price tables.
+ *
+ *   npx tsx scripts/build-catalog.ts [--out-dir DIR]
+ *
+ * Input: ../shared/data/reference-prices (override with RATECARD_REFERENCE_PRICES).
+ * Deterministic: same input → byte-identical output (no clock, sorted keys and lists).
+ * LiteLLM (current, then the 2025-09 copy for retired models) is the primary source; the
+ * hand-curated history below wins over it, with comments citing
+ * each price change.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { RATE_KEYS, type LongContextTier, type RateTable } from '../src/pricing/document.js';
+import { mapLitellmEntry, litellmModelId } from '../src/catalog/import/litellm.js';
+import { genaiMatches, genaiPriceAt, mapGenaiPrices, type GenaiProvider } from '../src/catalog/import/genai-prices.js';
+import { scale } from '../src/catalog/import/float.js';
+import { canonicalProvider, providerFromLitellm, PROVIDERS, type ProviderId } from '../src/catalog/providers.js';
+import { Dec, formatDecimal } from '../src/money/index.js';
+import { SERVICE_TIERS, type CatalogAlias, type CatalogFile, type CatalogModel, type CatalogPrice, type TierPrice } from '../src/catalog/types.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, '..');
+const REF = process.env.RATECARD_REFERENCE_PRICES ?? resolve(repo, '../shared/data/reference-prices');
+const outArg = process.argv.indexOf('--out-dir');
+const OUT_DIR = outArg > 0 ? resolve(process.argv[outArg + 1] ?? '.') : join(repo, 'data');
+
+/** Before this date we know nothing; a model with no known launch date is priced from here. */
+const FLOOR = '2023-01-01';
+const MODES = new Set(['chat', 'responses', 'completion', 'realtime', 'embedding']);
+const GEO_PREFIX = /^(us-gov|us|eu|apac|jp|au|ca|global)\.(.+)$/;
+/** Providers that document a 50% Batch API discount on every token kind. */
+const BATCH_HALF: ReadonlySet<ProviderId> = new Set(['openai', 'anthropic', 'google', 'vertex', 'mistral', 'groq', 'together', 'azure']);
+
+const readJson = (p: string): unknown => JSON.parse(readFileSync(join(REF, p), 'utf8'));
+const decisions: string[] = [];
+const key = (provider: string, id: string) => `${provider}/${id.toLowerCase()}`;
+
+// ================================================================ hand-curated history
+// Per-1M-token prices as the providers announced them. Each entry cites the change.
+interface CuratedPrice {
+  from: string;
+  source: string;
+  note?: string;
+  per_million: Record<string, string>;
+  long_context?: { above: string; per_million: Record<string, string> }[];
+  off_peak?: { start: string; end: string; per_million: Record<string, string> };
+  flex?: Record<string, string>;
+}
+interface CuratedModel {
+  provider: ProviderId;
+  id: string;
+  why: string;
+  history: CuratedPrice[];
+  /** The source (LiteLLM) price is current from this date; omitted = history is complete. */
+  current_from?: string;
+  current_note?: string;
+}
+
+// o3 launched 2025-04-16 at $10/$40 (cached $2.50, flex half); OpenAI cut it 80% on 2025-06-10.
+const O3_LAUNCH: CuratedPrice = {
+  from: '2025-04-16', source: 'curated:openai-o3-launch-2025-04-16', note: 'launch price, cut 80% on 2025-06-10',
+  per_million: { input: '10', cache_read: '2.5', output: '40' }, flex: { input: '5', cache_read: '1.25', output: '20' },
+};
+// Gemini 1.5 Pro: $3.50/$10.50 (≤128k), doubled above 128k; cut to $1.25/$5 on 2024-10-01 (Google, 2024-09-24).
+const PRO_LAUNCH = (from: string): CuratedPrice => ({
+  from, source: 'curated:google-gemini-1.5-pricing-2024-05', note: 'before the 2024-10-01 price cut',
+  per_million: { input: '3.5', cache_read: '0.875', output: '10.5' },
+  long_context: [{ above: '128000', per_million: { input: '7', cache_read: '1.75', output: '21' } }],
+});
+const PRO_CUT: CuratedPrice = {
+  from: '2024-10-01', source: 'curated:google-gemini-1.5-pro-price-cut-2024-10-01', note: '64% input / 52% output cut',
+  per_million: { input: '1.25', cache_read: '0.3125', output: '5' },
+  long_context: [{ above: '128000', per_million: { input: '2.5', cache_read: '0.625', output: '10' } }],
+};
+// Gemini 1.5 Flash: $0.35/$1.05 (≤128k) at launch; cut ~78% effective 2024-08-12 (Google, 2024-08-08).
+const FLASH_LAUNCH: CuratedPrice = {
+  from: '2024-05-14', source: 'curated:google-gemini-1.5-pricing-2024-05', note: 'before the 2024-08-12 price cut',
+  per_million: { input: '0.35', cache_read: '0.0875', output: '1.05' },
+  long_context: [{ above: '128000', per_million: { input: '0.7', cache_read: '0.175', output: '2.1' } }],
+};
+const FLASH_CUT = (from: string): CuratedPrice => ({
+  from, source: 'curated:google-gemini-1.5-flash-price-cut-2024-08-12',
+  per_million: { input: '0.075', cache_read: '0.01875', output: '0.3' },
+  long_context: [{ above: '128000', per_million: { input: '0.15', cache_read: '0.0375', output: '0.6' } }],
+});
+// DeepSeek (api-docs.deepseek.com news): V2 $0.14/$0.28; context-cache hits $0.014 from 2024-08-02; V3
+// standard price $0.27/$1.10 (hit $0.07) once the promotion ended 2025-02-08; off-peak discount
+// (UTC 16:30–00:30: chat −50%, reasoner −75%) from 2025-02-26 until V3.1 pricing on 2025-09-05
+// ($0.56/$1.68, hit $0.07); V3.2-Exp cut to $0.28/$0.42 (hit $0.028) on 2025-09-29.
+const DS_V31: CuratedPrice = { from: '2025-09-05', source: 'curated:deepseek-v3.1-pricing-2025-09-05', note: 'off-peak discount ended', per_million: { input: '0.56', cache_read: '0.07', output: '1.68' } };
+const DS_V32: CuratedPrice = { from: '2025-09-29', source: 'curated:deepseek-v3.2-exp-2025-09-29', per_million: { input: '0.28', cache_read: '0.028', output: '0.42' } };
+const OFF_PEAK = { start: '16:30', end: '00:30' };
+
+const CURATED_MODELS: CuratedModel[] = [
+  { provider: 'openai', id: 'o3', why: 'o3 $10/$40 until 2025-06-10, then $2/$8 (genai-prices agrees on the date; its pre-cut cache read of $0.50 is wrong, launch cached input was $2.50).', history: [O3_LAUNCH], current_from: '2025-06-10' },
+  { provider: 'openai', id: 'o3-2025-04-16', why: 'the o3 snapshot carries the same price history as o3.', history: [O3_LAUNCH], current_from: '2025-06-10' },
+  ...['gemini-1.5-pro', 'gemini-1.5-pro-001'].map((id): CuratedModel => ({
+    provider: 'google', id, why: "LiteLLM's current map dropped it and its 2025-09 copy still had the pre-cut $3.50/$10.50: curated $3.50/$10.50 → $1.25/$5 on 2024-10-01, doubled above 128k.",
+    history: [PRO_LAUNCH('2024-05-14'), PRO_CUT],
+  })),
+  { provider: 'google', id: 'gemini-1.5-pro-002', why: 'released 2024-09-24 at the old price, one week before the cut.', history: [PRO_LAUNCH('2024-09-24'), PRO_CUT] },
+  ...['gemini-1.5-flash', 'gemini-1.5-flash-001'].map((id): CuratedModel => ({
+    provider: 'google', id, why: "LiteLLM's current entry has output $0 (broken): curated $0.35/$1.05 → $0.075/$0.30 on 2024-08-12 (the Flash cut came before the Pro cut), doubled above 128k.",
+    history: [FLASH_LAUNCH, FLASH_CUT('2024-08-12')],
+  })),
+  { provider: 'google', id: 'gemini-1.5-flash-002', why: 'released 2024-09-24 after the Flash cut.', history: [FLASH_CUT('2024-09-24')] },
+  {
+    provider: 'deepseek', id: 'deepseek-chat', why: 'three price schemes plus an off-peak window (genai-prices has only the off-peak split, with no dates).',
+    history: [
+      { from: '2024-05-06', source: 'curated:deepseek-v2-launch-2024-05-06', per_million: { input: '0.14', output: '0.28' } },
+      { from: '2024-08-02', source: 'curated:deepseek-context-caching-2024-08-02', per_million: { input: '0.14', cache_read: '0.014', output: '0.28' } },
+      { from: '2025-02-09', source: 'curated:deepseek-v3-standard-price-2025-02-09', note: 'V3 promotion ended 2025-02-08', per_million: { input: '0.27', cache_read: '0.07', output: '1.1' } },
+      { from: '2025-02-26', source: 'curated:deepseek-off-peak-2025-02-26', note: 'off-peak UTC 16:30–00:30 at 50% off', per_million: { input: '0.27', cache_read: '0.07', output: '1.1' }, off_peak: { ...OFF_PEAK, per_million: { input: '0.135', cache_read: '0.035', output: '0.55' } } },
+      DS_V31, DS_V32,
+    ],
+  },
+  {
+    provider: 'deepseek', id: 'deepseek-reasoner', why: 'R1 launch price, then the off-peak window (75% off), then the V3.1 and V3.2 prices shared with deepseek-chat.',
+    history: [
+      { from: '2025-01-20', source: 'curated:deepseek-r1-launch-2025-01-20', per_million: { input: '0.55', cache_read: '0.14', output: '2.19' } },
+      { from: '2025-02-26', source: 'curated:deepseek-off-peak-2025-02-26', note: 'off-peak UTC 16:30–00:30 at 75% off', per_million: { input: '0.55', cache_read: '0.14', output: '2.19' }, off_peak: { ...OFF_PEAK, per_million: { input: '0.135', cache_read: '0.035', output: '0.55' } } },
+      DS_V31, DS_V32,
+    ],
+  },
+  // Mistral Small snapshots behind mistral-small-latest (mistral.ai news posts of each release).
+  { provider: 'mistral', id: 'mistral-small-2409', why: 'Mistral Small 2 at $0.20/$0.60 (Mistral price update 2024-09-17).', history: [{ from: '2024-09-18', source: 'curated:mistral-small-2409', per_million: { input: '0.2', output: '0.6' } }] },
+  { provider: 'mistral', id: 'mistral-small-2501', why: 'Mistral Small 3 at $0.10/$0.30.', history: [{ from: '2025-01-30', source: 'curated:mistral-small-3-2025-01-30', per_million: { input: '0.1', output: '0.3' } }] },
+  { provider: 'mistral', id: 'mistral-small-2503', why: 'Mistral Small 3.1 at $0.10/$0.30.', history: [{ from: '2025-03-17', source: 'curated:mistral-small-3.1-2025-03-17', per_million: { input: '0.1', output: '0.3' } }] },
+  { provider: 'mistral', id: 'mistral-small-2506', why: 'Mistral Small 3.2: genai-prices and models.dev say $0.10/$0.30, LiteLLM $0.06/$0.18; two sources agree.', history: [{ from: '2025-06-20', source: 'models.dev:mistral/mistral-small-2506', per_million: { input: '0.1', output: '0.3' } }] },
+  { provider: 'mistral', id: 'mistral-small-2603', why: 'Mistral Small 4 (2026-03-16) at $0.15/$0.60, cache read $0.015 (genai-prices, models.dev); not in LiteLLM.', history: [{ from: '2026-03-16', source: 'genai-prices:mistral/mistral-small-2603', per_million: { input: '0.15', cache_read: '0.015', output: '0.6' } }] },
+  {
+    provider: 'bedrock', id: 'meta.llama3-1-70b-instruct-v1:0', why: 'LiteLLM still lists the $0.99 launch price; AWS lowered it to $0.72 (genai-prices). AWS published no change date; 2024-12-02 (re:Invent 2024 Bedrock price update) is used.',
+    history: [
+      { from: '2024-07-23', source: 'litellm:meta.llama3-1-70b-instruct-v1:0', note: 'launch price', per_million: { input: '0.99', output: '0.99' } },
+      { from: '2024-12-02', source: 'genai-prices:aws/meta.llama3-1-70b-instruct-v1:0', note: 'date approximate', per_million: { input: '0.72', output: '0.72' } },
+    ],
+  },
+];
+
+interface CuratedAlias { provider: ProviderId; name: string; why: string; targets: { from: string; model: string; source: string }[] }
+const CURATED_ALIASES: CuratedAlias[] = [
+  {
+    provider: 'openai', name: 'gpt-4o', why: 'pointed at gpt-4o-2024-05-13 ($5/$15) until OpenAI moved it to gpt-4o-2024-08-06 ($2.50/$10) on 2024-10-02; genai-prices prices every gpt-4o snapshot at $2.50, which under-bills 05-13.',
+    targets: [
+      { from: '2024-05-13', model: 'gpt-4o-2024-05-13', source: 'curated:openai-models-gpt-4o' },
+      { from: '2024-10-02', model: 'gpt-4o-2024-08-06', source: 'curated:openai-models-gpt-4o-2024-10-02' },
+    ],
+  },
+  {
+    provider: 'mistral', name: 'mistral-large-latest', why: 'moves to each Mistral Large release: 2402, 2407 (Large 2), 2411, 2512 (Large 3, 2025-12-02). LiteLLM 2025-09 said $2/$6 (2411), current LiteLLM $0.50/$1.50 (2512): both right at their date.',
+    targets: [
+      { from: '2024-02-26', model: 'mistral-large-2402', source: 'curated:mistral-large-2024-02-26' },
+      { from: '2024-07-24', model: 'mistral-large-2407', source: 'curated:mistral-large-2-2024-07-24' },
+      { from: '2024-11-18', model: 'mistral-large-2411', source: 'curated:mistral-large-2411-2024-11-18' },
+      { from: '2025-12-02', model: 'mistral-large-2512', source: 'curated:mistral-large-3-2025-12-02' },
+    ],
+  },
+  {
+    provider: 'mistral', name: 'mistral-small-latest', why: 'moves to each Mistral Small release; the three sources each list a different one (LiteLLM 2506 at $0.06/$0.18, genai-prices $0.10/$0.30, models.dev 2603 at $0.15/$0.60).',
+    targets: [
+      { from: '2024-09-18', model: 'mistral-small-2409', source: 'curated:mistral-small-2409' },
+      { from: '2025-01-30', model: 'mistral-small-2501', source: 'curated:mistral-small-3' },
+      { from: '2025-03-17', model: 'mistral-small-2503', source: 'curated:mistral-small-3.1' },
+      { from: '2025-06-20', model: 'mistral-small-2506', source: 'curated:mistral-small-3.2' },
+      { from: '2026-03-16', model: 'mistral-small-2603', source: 'models.dev:mistral/mistral-small-latest' },
+    ],
+  },
+];
+
+// Anthropic: "starting with Claude Sonnet 4.5 and Haiku 4.5, regional endpoints on Vertex AI
+// and Bedrock cost 10% more than the global endpoint". Bedrock's uplifts come from LiteLLM's
+// us./eu./jp./au./us-gov. variants; Vertex has no such entries, so the rule is stated here.
+const REGIONAL_RULES: { provider: ProviderId; match: RegExp; multiplier: string }[] = [
+  { provider: 'vertex', match: /^claude-(sonnet|haiku|opus)-4[-.]?([5-9]|\d\d)/, multiplier: '1.1' },
+];
+
+// ---------------------------------------------------------------- release dates
+// Only the makers' and clouds' own listings: gateways often list a re-upload date.
+const FIRST_PARTY_LISTINGS = ['openai', 'anthropic', 'google', 'google-vertex', 'amazon-bedrock', 'azure', 'mistral', 'deepseek', 'xai', 'groq', 'togetherai', 'cohere', 'fireworks-ai', 'perplexity', 'cerebras', 'moonshotai'];
+const releaseDates = new Map<string, string>();
+const modelsDev = readJson('models.dev/provider_model_costs.json') as Record<string, Record<string, { release_date?: string }>>;
+for (const provider of FIRST_PARTY_LISTINGS) {
+  for (const [id, m] of Object.entries(modelsDev[provider] ?? {})) {
+    const d = m.release_date;
+    const k = id.toLowerCase().replace(/^.*\//, '');
+    if (d && /^\d{4}-\d{2}-\d{2}$/.test(d) && (!releaseDates.has(k) || d < releaseDates.get(k)!)) releaseDates.set(k, d);
+  }
+}
+
+/** Launch date: a date written in the id (snapshots), else models.dev's release date, else FLOOR. */
+function launchDate(id: string, provider: string): string {
+  const m = /(20\d\d)-?(0[1-9]|1[0-2])-?([0-2]\d|3[01])/.exec(id);
+  if (m) return `${m[1]}-${m[2]}-${m[3]}`;
+  // Mistral versions are YYMM (`mistral-large-2407`): the first of that month.
+  const ym = provider === 'mistral' ? /-(2[3-9])(0[1-9]|1[0-2])$/.exec(id) : null;
+  if (ym) return `20${ym[1]}-${ym[2]}-01`;
+  const bare = id.toLowerCase().replace(/^[a-z]+\.(?=[a-z])/, '').replace(/-v\d+(:\d+)?$/, '').replace(/@.*$/, '');
+  return releaseDates.get(id.toLowerCase()) ?? releaseDates.get(bare) ?? FLOOR;
+}
+
+// ---------------------------------------------------------------- LiteLLM
+interface Variant { provider: ProviderId; base: string; region: string; rates: RateTable }
+
+function fromLitellm(file: string, source: string, models: Map<string, CatalogModel>, variants: Variant[]): number {
+  const json = readJson(file) as Record<string, Record<string, unknown>>;
+  let added = 0;
+  for (const k of Object.keys(json).sort()) {
+    const entry = json[k]!;
+    const lp = typeof entry.litellm_provider === 'string' ? entry.litellm_provider : '';
+    const provider = providerFromLitellm(lp);
+    if (!provider || !MODES.has(String(entry.mode))) continue;
+    let id = litellmModelId(k, lp);
+    if (id.startsWith('openai/') && provider === 'openai') continue; // duplicates of bare keys
+    let region: string | undefined;
+    if (provider === 'azure' && /^(eu|us|global)\//.test(id)) [region, id] = [id.slice(0, id.indexOf('/')), id.slice(id.indexOf('/') + 1)];
+    if (provider === 'bedrock') {
+      if (id.includes('/')) continue; // bedrock/<region>/…, bedrock/invoke/…: route variants of listed ids
+      const g = GEO_PREFIX.exec(id);
+      if (g) [region, id] = [g[1]!, g[2]!];
+    }
+    const mapped = mapLitellmEntry(entry);
+    if ('skip' in mapped) continue;
+    if (region !== undefined && region !== 'global') {
+      variants.push({ provider, base: id, region, rates: mapped.rates });
+      continue;
+    }
+    const mk = key(provider, id);
+    if (models.has(mk)) continue;
+    const price: CatalogPrice = { effective_from: launchDate(id, provider), source: `${source}:${k}`, rates: mapped.rates };
+    if (mapped.long_context) price.long_context = mapped.long_context;
+    if (mapped.tiers) price.tiers = mapped.tiers;
+    models.set(mk, { provider, id, prices: [price] });
+    added++;
+  }
+  return added;
+}
+
+// ---------------------------------------------------------------- derived prices
+const times = (r: RateTable, f: string): RateTable =>
+  Object.fromEntries(Object.entries(r).map(([k, v]) => [k, scale(v as string, f)])) as RateTable;
+const lcTimes = (l: LongContextTier[] | undefined, f: string) => l?.map((t) => ({ threshold: t.threshold, rates: times(t.rates, f) }));
+
+/** Anthropic documents cache writes at 1.25× (5m) and 2× (1h) input, reads at 0.1×. */
+function anthropicCache(r: RateTable): void {
+  if (r.input === undefined) return;
+  r.cache_write_5m ??= scale(r.input, '1.25');
+  r.cache_write_1h ??= scale(r.input, '2');
+  r.cache_read ??= scale(r.input, '0.1');
+}
+
+function derive(m: CatalogModel, p: CatalogPrice): void {
+  if (m.provider === 'anthropic' && /claude/i.test(m.id)) {
+    anthropicCache(p.rates);
+    for (const t of p.long_context ?? []) anthropicCache(t.rates);
+  }
+  if (BATCH_HALF.has(m.provider as ProviderId) && p.tiers?.batch === undefined) {
+    const batch: TierPrice = { rates: times(p.rates, '0.5') };
+    const lc = lcTimes(p.long_context, '0.5');
+    if (lc) batch.long_context = lc;
+    p.tiers = { ...p.tiers, batch };
+  } else if (p.tiers?.batch) {
+    // LiteLLM lists batch input/output only; the documented 50% covers every kind.
+    const half = times(p.rates, '0.5');
+    p.tiers.batch.rates = { ...half, ...p.tiers.batch.rates };
+  }
+}
+
+/** Uplift multiplier of a regional variant: one clean ratio shared by input and output, or undefined. */
+function uplift(base: RateTable, v: RateTable): string | undefined {
+  if (!base.input || !v.input || !base.output || !v.output) return undefined;
+  const ri = new Dec(v.input).div(base.input);
+  const ro = new Dec(v.output).div(base.output);
+  if (!ri.eq(ro) || ri.decimalPlaces() > 4) return undefined;
+  return formatDecimal(ri);
+}
+
+// ---------------------------------------------------------------- curated
+function curatedPrices(c: CuratedModel, current: CatalogPrice | undefined): CatalogPrice[] {
+  const out: CatalogPrice[] = c.history.map((h) => {
+    const p: CatalogPrice = { effective_from: h.from, source: h.source, rates: perUnit(h.per_million) };
+    if (h.note) p.note = h.note;
+    if (h.long_context) p.long_context = h.long_context.map((t) => ({ threshold: t.above, rates: perUnit(t.per_million) }));
+    if (h.off_peak) p.off_peak = { start: h.off_peak.start, end: h.off_peak.end, rates: perUnit(h.off_peak.per_million) };
+    if (h.flex) p.tiers = { flex: { rates: perUnit(h.flex) } };
+    return p;
+  });
+  if (c.current_from !== undefined) {
+    if (!current) throw new Error(`curated ${c.provider}/${c.id}: current_from given but no source price`);
+    out.push({ ...current, effective_from: c.current_from, ...(c.current_note ? { note: c.current_note } : {}) });
+  }
+  for (let i = 0; i < out.length - 1; i++) out[i]!.until = out[i + 1]!.effective_from;
+  return out;
+}
+
+function perUnit(perMillion: Record<string, string>): RateTable {
+  return Object.fromEntries(Object.entries(perMillion).map(([k, v]) => [k, formatDecimal(new Dec(v).div(1_000_000))])) as RateTable;
+}
+
+// ---------------------------------------------------------------- build
+const models = new Map<string, CatalogModel>();
+const variants: Variant[] = [];
+const nCurrent = fromLitellm('litellm/model_prices_and_context_window.json', 'litellm', models, variants);
+const nRetired = fromLitellm('litellm-2025-09/model_prices_and_context_window.json', 'litellm-2025-09', models, variants);
+
+for (const c of CURATED_MODELS) {
+  const mk = key(c.provider, c.id);
+  const existing = models.get(mk);
+  const prices = curatedPrices(c, existing?.prices.at(-1));
+  models.set(mk, { provider: c.provider, id: existing?.id ?? c.id, prices });
+  decisions.push(`- \`${c.provider}/${c.id}\`: ${c.why}`);
+}
+const aliases: CatalogAlias[] = [];
+for (const a of CURATED_ALIASES) {
+  models.delete(key(a.provider, a.name)); // the moving name resolves through the alias, by date
+  for (const t of a.targets) if (!models.has(key(a.provider, t.model))) throw new Error(`alias ${a.name}: unknown target ${t.model}`);
+  const targets = a.targets.map((t, i) => ({ effective_from: t.from, ...(a.targets[i + 1] ? { until: a.targets[i + 1]!.from } : {}), model: t.model, source: t.source }));
+  aliases.push({ provider: a.provider, name: a.name, targets });
+  decisions.push(`- alias \`${a.provider}/${a.name}\`: ${a.why}`);
+}
+
+for (const v of variants) {
+  const m = models.get(key(v.provider, v.base));
+  const base = m?.prices.at(-1);
+  if (!m || !base) continue;
+  const f = uplift(base.rates, v.rates);
+  if (f !== undefined && f !== '1') m.regions = { ...m.regions, [v.region]: f };
+}
+for (const rule of REGIONAL_RULES) {
+  for (const m of models.values()) if (m.provider === rule.provider && rule.match.test(m.id)) m.regions = { ...m.regions, '*': rule.multiplier };
+}
+for (const m of models.values()) for (const p of m.prices) derive(m, p);
+
+// ---------------------------------------------------------------- disagreements (for the record)
+const genai = readJson('genai-prices/data.json') as GenaiProvider[];
+const disagreements: string[] = [];
+for (const gp of genai) {
+  const provider = canonicalProvider(gp.id);
+  if (!provider) continue;
+  for (const m of models.values()) {
+    if (m.provider !== provider) continue;
+    const gm = gp.models.find((x) => genaiMatches(x.match, m.id));
+    const prices = gm && genaiPriceAt(gm, '2026-08-21');
+    if (!gm || !prices) continue;
+    const g = mapGenaiPrices(prices).rates;
+    const c = m.prices.at(-1)!.rates;
+    if (g.input !== undefined && c.input !== undefined && (!new Dec(g.input).eq(c.input) || (g.output && c.output && !new Dec(g.output).eq(c.output)))) {
+      disagreements.push(`| ${m.provider}/${m.id} | ${c.input} / ${c.output ?? '-'} | ${g.input} / ${g.output ?? '-'} (${gm.id}) | ${m.prices.at(-1)!.source} |`);
+    }
+  }
+}
+
+// ---------------------------------------------------------------- write
+const rateOrder = (r: RateTable): RateTable => Object.fromEntries(RATE_KEYS.filter((k) => r[k] !== undefined).map((k) => [k, r[k]])) as RateTable;
+const lcOrder = (l: LongContextTier[] | undefined) => l?.map((t) => ({ threshold: t.threshold, rates: rateOrder(t.rates) }));
+function priceOrder(p: CatalogPrice): CatalogPrice {
+  const out: CatalogPrice = { effective_from: p.effective_from, ...(p.until ? { until: p.until } : {}), source: p.source, ...(p.note ? { note: p.note } : {}), rates: rateOrder(p.rates) };
+  if (p.long_context) out.long_context = lcOrder(p.long_context)!;
+  if (p.tiers) {
+    out.tiers = {};
+    for (const t of SERVICE_TIERS) {
+      const tp = p.tiers[t];
+      if (tp) out.tiers[t] = { rates: rateOrder(tp.rates), ...(tp.long_context ? { long_context: lcOrder(tp.long_context)! } : {}) };
+    }
+  }
+  if (p.off_peak) out.off_peak = { start: p.off_peak.start, end: p.off_peak.end, rates: rateOrder(p.off_peak.rates) };
+  return out;
+}
+const modelOrder = (m: CatalogModel): CatalogModel => ({
+  provider: m.provider, id: m.id, ...(m.aliases ? { aliases: m.aliases } : {}),
+  ...(m.regions ? { regions: Object.fromEntries(Object.entries(m.regions).sort(([a], [b]) => a.localeCompare(b))) } : {}),
+  prices: m.prices.map(priceOrder),
+});
+const sortedModels = [...models.values()].map(modelOrder).sort((a, b) => a.provider.localeCompare(b.provider) || a.id.localeCompare(b.id));
+const file: CatalogFile = {
+  schema: 1,
+  currency: 'USD',
+  sources: {
+    litellm: { name: 'LiteLLM model_prices_and_context_window.json', upstream: 'BerriAI/litellm', as_of: '2026-07-24', license: 'MIT' },
+    'litellm-2025-09': { name: 'LiteLLM price map as bundled by tokencost', upstream: 'BerriAI/litellm via AgentOps-AI/tokencost', as_of: '2025-09-01', license: 'MIT' },
+    'genai-prices': { name: 'genai-prices data.json', upstream: 'pydantic/genai-prices', as_of: '2026-08-21', license: 'MIT' },
+    'models.dev': { name: 'models.dev cost tables', upstream: 'anomalyco/models.dev', as_of: '2026-07-02', license: 'MIT' },
+    curated: { name: 'hand-curated history in scripts/build-catalog.ts (provider announcements cited there)', upstream: 'ratecard', as_of: '2026-08-21', license: 'MIT' },
+  },
+  providers: Object.fromEntries(Object.entries(PROVIDERS).map(([id, p]) => [id, { name: p.name, synonyms: [...p.synonyms] }])),
+  models: sortedModels,
+  aliases: aliases.sort((a, b) => a.provider.localeCompare(b.provider) || a.name.localeCompare(b.name)),
+};
+// One model per line: compact, yet diffs stay readable when a price changes.
+const text = [
+  '{"schema":1,"currency":"USD",',
+  `"sources":${JSON.stringify(file.sources)},`,
+  `"providers":${JSON.stringify(file.providers)},`,
+  '"aliases":[',
+  file.aliases.map((a) => JSON.stringify(a)).join(',\n'),
+  '],',
+  '"models":[',
+  file.models.map((m) => JSON.stringify(m)).join(',\n'),
+  ']}',
+  '',
+].join('\n');
+mkdirSync(OUT_DIR, { recursive: true });
+writeFileSync(join(OUT_DIR, 'catalog.json'), text);
+const md = [
+  '# Catalog decisions',
+  '',
+  'Generated by `scripts/build-catalog.ts`; do not edit by hand. Where the sources disagree, this',
+  'file records what the catalog uses and why. Primary source: LiteLLM (2026-07-24) for current',
+  'prices, its 2025-09 copy for models since removed upstream; hand-curated history wins over both.',
+  `A model with no date in its id and no models.dev release date is priced from ${FLOOR}.`,
+  'Derived prices: Anthropic cache writes 1.25× (5m) / 2× (1h) input and reads 0.1× where a source',
+  `omits them; a 50% batch tier for providers documenting one (${[...BATCH_HALF].join(', ')}).`,
+  '',
+  '## Curated history and aliases',
+  '',
+  ...decisions,
+  '',
+  '## Current price differs from genai-prices (2026-08-21)',
+  '',
+  'The catalog keeps its source (last column) unless a curated entry above says otherwise; the',
+  'cross-check test requires every current price to equal some source or `data/price-exceptions.json`.',
+  '',
+  '| model | catalog input / output per token | genai-prices | catalog source |',
+  '|---|---|---|---|',
+  ...disagreements.sort(),
+  '',
+].join('\n');
+writeFileSync(join(OUT_DIR, 'decisions.md'), md);
+const licenses: [string, string, string][] = [
+  ['LiteLLM (BerriAI/litellm), model_prices_and_context_window.json, 2026-07-24', 'litellm/LICENSE', 'https://github.com/BerriAI/litellm'],
+  ['LiteLLM price map as bundled by AgentOps-AI/tokencost, 2025-09-01', 'litellm-2025-09/LICENSE.tokencost', 'https://github.com/AgentOps-AI/tokencost'],
+  ['genai-prices (pydantic/genai-prices), data.json, 2026-08-21', 'genai-prices/LICENSE', 'https://github.com/pydantic/genai-prices'],
+  ['models.dev (anomalyco/models.dev), cost tables, 2026-07-02', 'models.dev/LICENSE', 'https://github.com/anomalyco/models.dev'],
+];
+const attribution = [
+  '# Attribution',
+  '',
+  '`data/catalog.json` is derived from the following MIT-licensed price tables (prices are facts;',
+  'the derived data keeps their notices). Generated by `scripts/build-catalog.ts`.',
+  '',
+  ...licenses.flatMap(([what, path, url]) => [`## ${what}`, '', url, '', '```', readFileSync(join(REF, path), 'utf8').trimEnd(), '```', '']),
+].join('\n');
+writeFileSync(join(OUT_DIR, 'ATTRIBUTION.md'), attribution);
+process.stderr.write(`catalog: ${sortedModels.length} models (${nCurrent} current LiteLLM, ${nRetired} retired), ${aliases.length} aliases, ${new Set(sortedModels.map((m) => m.provider)).size} providers → ${OUT_DIR}\n`);
