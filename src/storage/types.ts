@@ -9,6 +9,8 @@
  * Versioned: bump STORAGE_INTERFACE_VERSION on any breaking change.
  */
 
+import { RatecardError } from '../errors/index.js';
+
 export const STORAGE_INTERFACE_VERSION = 1 as const;
 
 /** prev_hash of the first record (seq 1). */
@@ -94,3 +96,24 @@ export interface LedgerStorage {
 
 /** Factory shape used by the conformance suite and openStorage. */
 export type StorageFactory = () => LedgerStorage | Promise<LedgerStorage>;
+
+/**
+ * Check that `records` continue the chain after `head` with keys not yet taken. Adapters
+ * call this from AppendTx.append; throws RatecardError `storage_conflict` naming the problem.
+ * `hasKey` sees committed and already-staged keys.
+ */
+export function assertContinues(head: Head, records: readonly EntryRecord[], hasKey: (key: string) => boolean): void {
+  let { seq, hash } = head;
+  const seen = new Set<string>();
+  for (const r of records) {
+    const problem =
+      r.seq !== seq + 1 ? `seq ${r.seq} does not follow ${seq}`
+      : r.prev_hash !== hash ? `seq ${r.seq}: prev_hash does not match the hash of seq ${seq}`
+      : hasKey(r.key) || seen.has(r.key) ? `seq ${r.seq}: idempotency key ${JSON.stringify(r.key)} already exists`
+      : undefined;
+    if (problem) throw new RatecardError('storage_conflict', `cannot append: ${problem}`, { details: { seq: r.seq, key: r.key } });
+    seen.add(r.key);
+    seq = r.seq;
+    hash = r.hash;
+  }
+}
