@@ -110,21 +110,14 @@ export class CompiledRatecard implements Rater {
       }
     }
     const model = this.index.find(request.model, request.provider) ?? this.fromCatalog(request);
-    const tier = request.service_tier ?? (typeof attributes?.service_tier === 'string' ? attributes.service_tier : undefined);
-    const requested = request.model.toLowerCase();
     return priceCall({
       model,
       usage,
       request,
       plan,
       currency: this.currency,
-      priceVersion: model.priceVersion,
-      context: () => ({
-        attributes,
-        provider: (model.provider ?? request.provider)?.toLowerCase(),
-        modelNames: model.names.includes(requested) ? model.names : [requested, ...model.names],
-        serviceTier: tier,
-      }),
+      requested: request.model.toLowerCase(),
+      serviceTier: request.service_tier ?? (typeof attributes?.service_tier === 'string' ? attributes.service_tier : undefined),
     });
   }
 

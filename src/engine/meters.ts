@@ -1,7 +1,9 @@
 /** What each meter counts, as positions in KIND_ORDER (a bit mask, so overlap checks are one `&`). */
 import type { Meter } from '../pricing/document.js';
 import { OUTPUT_KINDS, PROMPT_KINDS, TOKEN_KINDS, type CanonicalUsage, type UsageKind } from '../usage/canonical.js';
-import { KIND_ORDER } from './rates.js';
+import { KIND_ORDER as KIND_ORDER_IMPORT } from './rates.js';
+
+const KIND_ORDER = KIND_ORDER_IMPORT; // local copy: see quote.ts
 
 export const METERS: readonly Meter[] = [...TOKEN_KINDS, 'tokens', 'input_tokens', 'output_tokens', 'requests', 'web_searches'];
 

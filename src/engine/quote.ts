@@ -11,15 +11,22 @@ import { RatecardError } from '../errors/index.js';
 import { parseDecimal } from '../money/index.js';
 import type { Meter } from '../pricing/document.js';
 import { promptSize, type CanonicalUsage } from '../usage/canonical.js';
-import type { CompiledModel, CompiledPlan, CompiledRates, CompiledSchedule } from './compiled.js';
+import type { CompiledAdjustment, CompiledModel, CompiledPlan, CompiledRates, CompiledSchedule } from './compiled.js';
 import type { CallContext } from './conditions.js';
-import { formatScaled, pow10, ScaledConst } from './fixed.js';
-import { meterQuantity } from './meters.js';
-import { KIND_ORDER } from './rates.js';
-import { eventCharge } from './tiers.js';
+import { formatScaled as formatScaledImport, pow10 as pow10Import, ScaledConst } from './fixed.js';
+import { meterQuantity as meterQuantityImport } from './meters.js';
+import { KIND_ORDER as KIND_ORDER_IMPORT } from './rates.js';
+import { eventCharge as eventChargeImport } from './tiers.js';
 import type { QuoteLine, QuoteRequest, Quote } from './types.js';
 
+// Local copies of imports: some loaders (tsx, CJS interop) turn every imported-binding
+// read into a getter call, which is measurable on a ~1 µs path.
+const KIND_ORDER = KIND_ORDER_IMPORT;
 const KINDS = KIND_ORDER.length;
+const formatScaled = formatScaledImport;
+const pow10 = pow10Import;
+const eventCharge = eventChargeImport;
+const meterQuantity = meterQuantityImport;
 
 function periodQuantity(request: QuoteRequest, meter: Meter): bigint {
   const raw = request.period?.quantities?.[meter];
@@ -56,9 +63,63 @@ export interface PriceInput {
   request: QuoteRequest;
   plan: CompiledPlan | undefined;
   currency: string;
-  /** Name the quote reports (the resolved model id). */
-  priceVersion: string;
-  context: () => CallContext;
+  /** Lower-case requested model name (for `model` conditions). */
+  requested: string;
+  serviceTier: string | undefined;
+}
+
+// Module-level helpers rather than per-call closures: the hot path allocates no functions.
+function callContext(input: PriceInput): CallContext {
+  const { model, request, requested } = input;
+  return {
+    attributes: request.attributes,
+    provider: (model.provider ?? request.provider)?.toLowerCase(),
+    modelNames: model.names.includes(requested) ? model.names : [requested, ...model.names],
+    serviceTier: input.serviceTier,
+  };
+}
+
+interface Walk {
+  input: PriceInput;
+  ctx: CallContext | undefined;
+  applied: CompiledSchedule[] | undefined;
+  tierMask: number;
+  metered: Partial<Record<Meter, string>> | undefined;
+  lines: QuoteLine[];
+  scale: number;
+}
+
+function holds(w: Walk, when: ((ctx: CallContext) => boolean) | undefined): boolean {
+  return when === undefined || when((w.ctx ??= callContext(w.input)));
+}
+
+function meterCall(w: Walk, m: Meter, mask: number): number {
+  const q = meterQuantity(w.input.usage, mask);
+  (w.metered ??= {})[m] = String(q);
+  return q;
+}
+
+function selectSchedules(w: Walk, list: CompiledSchedule[] | undefined): void {
+  if (!list) return;
+  for (const s of list) {
+    if (!holds(w, s.when)) continue;
+    if (w.tierMask & s.mask) {
+      throw new RatecardError('tier_overlap', `two tier schedules price the same usage for this call: \`${s.rule}\` overlaps an earlier schedule; narrow their scope or conditions`, { details: { rule: s.rule } });
+    }
+    w.tierMask |= s.mask;
+    (w.applied ??= []).push(s);
+  }
+}
+
+function applyFactors(w: Walk, list: CompiledAdjustment[], price: bigint): bigint {
+  for (const r of list) {
+    if (!holds(w, r.when)) continue;
+    const f = r.factor!;
+    const next = (price * f.at(f.scale)) / pow10(f.scale); // exact: the model scale reserves f.scale digits
+    w.lines.push(line(r.kind, undefined, undefined, undefined, formatScaled(next - price, w.scale), r.rule, r.source));
+    price = next;
+  }
+  return price;
 }
 
 export function priceCall(input: PriceInput): Quote {
@@ -93,41 +154,20 @@ export function priceCall(input: PriceInput): Quote {
   if (missing) throw rateMissing(model, missing);
   let price = cost;
 
-  let ctx: CallContext | undefined;
-  const context = () => (ctx ??= input.context());
-  let metered: Partial<Record<Meter, string>> | undefined;
-  const meter = (m: Meter, mask: number): number => {
-    const q = meterQuantity(usage, mask);
-    (metered ??= {})[m] = String(q);
-    return q;
-  };
-
+  const w: Walk = { input, ctx: undefined, applied: undefined, tierMask: 0, metered: undefined, lines, scale };
   // Which schedules apply, so the allowance leaves their kinds alone.
-  let applied: CompiledSchedule[] | undefined;
-  let tierMask = 0;
-  const consider = (list: CompiledSchedule[] | undefined) => {
-    if (!list) return;
-    for (const s of list) {
-      if (s.when && !s.when(context())) continue;
-      if (tierMask & s.mask) {
-        throw new RatecardError('tier_overlap', `two tier schedules price the same usage for this call: \`${s.rule}\` overlaps an earlier schedule; narrow their scope or conditions`, { details: { rule: s.rule } });
-      }
-      tierMask |= s.mask;
-      (applied ??= []).push(s);
-    }
-  };
-  if (plan) consider(rules.planSchedules.get(plan.name));
-  consider(rules.schedules);
+  if (plan) selectSchedules(w, rules.planSchedules.get(plan.name));
+  selectSchedules(w, rules.schedules);
 
   // 2. Allowance: free units this call = min(before+q, A) − min(before, A), in kind order.
   const allowance = plan?.allowance;
   if (allowance) {
     const before = periodQuantity(request, allowance.meter);
-    const q = BigInt(meter(allowance.meter, allowance.mask));
+    const q = BigInt(meterCall(w, allowance.meter, allowance.mask));
     const cap = allowance.quantity;
     let free = (before + q < cap ? before + q : cap) - (before < cap ? before : cap);
     for (let i = 0; i < KINDS && free > 0n; i++) {
-      if (!(allowance.mask & (1 << i)) || tierMask & (1 << i)) continue;
+      if (!(allowance.mask & (1 << i)) || w.tierMask & (1 << i)) continue;
       const used = usage[KIND_ORDER[i]!];
       const slot = rates.slots[i];
       if (used === 0 || slot === undefined) continue;
@@ -140,10 +180,10 @@ export function priceCall(input: PriceInput): Quote {
   }
 
   // 3. Tier schedules: replace the model-rate amount of their kinds by the period delta.
-  if (applied) {
-    for (const s of applied) {
+  if (w.applied) {
+    for (const s of w.applied) {
       const before = periodQuantity(request, s.meter);
-      const q = meter(s.meter, s.mask);
+      const q = meterCall(w, s.meter, s.mask);
       let replaced = 0n;
       for (let i = 0; i < KINDS; i++) if (s.mask & (1 << i)) replaced += amounts[i]!;
       const amount = eventCharge(s.tiers, before, BigInt(q), scale) - replaced;
@@ -153,18 +193,10 @@ export function priceCall(input: PriceInput): Quote {
   }
 
   // 4–6. Markups, then percent discounts (multiplicative, compounding), then fixed discounts.
-  for (const group of [rules.markups, rules.percentDiscounts]) {
-    for (const r of group) {
-      if (r.when && !r.when(context())) continue;
-      const f = r.factor!;
-      const next = (price * f.at(f.scale)) / pow10(f.scale); // exact: the model scale reserves f.scale digits
-      const amount = next - price;
-      price = next;
-      lines.push(line(r.kind, undefined, undefined, undefined, formatScaled(amount, scale), r.rule, r.source));
-    }
-  }
+  price = applyFactors(w, rules.markups, price);
+  price = applyFactors(w, rules.percentDiscounts, price);
   for (const r of rules.fixedDiscounts) {
-    if (r.when && !r.when(context())) continue;
+    if (!holds(w, r.when)) continue;
     const off = r.fixed!.at(scale);
     const taken = price <= 0n ? 0n : off < price ? off : price;
     price -= taken;
@@ -199,10 +231,10 @@ export function priceCall(input: PriceInput): Quote {
     price: formatScaled(price, outScale),
     lines,
     model: model.id,
-    price_version: input.priceVersion,
+    price_version: model.priceVersion,
   };
   const provider = model.provider ?? request.provider;
   if (provider !== undefined) quote.provider = provider;
-  if (metered) quote.metered = metered;
+  if (w.metered) quote.metered = w.metered;
   return quote;
 }
