@@ -4,7 +4,7 @@
  * v3 (ai 6, LanguageModelV3Usage), nested and unambiguous:
  *   inputTokens { total, noCache, cacheRead, cacheWrite }   total = noCache + cacheRead + cacheWrite
  *   outputTokens { total, text, reasoning }                  total = text + reasoning
- * v2 (ai 5, LanguageModelV2Usage), flat: inputTokens, outputTokens, totalTokens,
+ * flat (ai 5 LanguageModelV2Usage; ai 6 LanguageModelUsage adds v3-style details): inputTokens, outputTokens, totalTokens,
  *   reasoningTokens, cachedInputTokens. Its meaning varied by provider: `inputTokens`
  *   includes the cached tokens except for Anthropic (pass `inputIncludesCache: false`, or
  *   provider `anthropic`), and reasoning is inside `outputTokens` except for Google,
@@ -52,10 +52,16 @@ export function normalizeAiSdkV3Usage(usage: Rec): CanonicalUsage {
 }
 
 export interface AiSdkV2UsageOptions {
-  /** Whether `inputTokens` includes `cachedInputTokens` (default true; false for Anthropic). */
+  /** Whether `inputTokens` includes `cachedInputTokens` (default true; false for Anthropic on ai 5). Ignored when `inputTokenDetails` is sent. */
   inputIncludesCache?: boolean;
 }
 
+/**
+ * Flat usage: ai 5's LanguageModelV2Usage, and ai 6's LanguageModelUsage (what
+ * `generateText`/`streamText` return), which adds `inputTokenDetails` { noCacheTokens,
+ * cacheReadTokens, cacheWriteTokens } and `outputTokenDetails` { textTokens,
+ * reasoningTokens } with v3 semantics (inputTokens = noCache + cacheRead + cacheWrite).
+ */
 export function normalizeAiSdkV2Usage(usage: Rec, options: AiSdkV2UsageOptions = {}): CanonicalUsage {
   const r = new UsageReader('ai-sdk-v2');
   const input = r.count(usage, 'inputTokens');
@@ -63,18 +69,26 @@ export function normalizeAiSdkV2Usage(usage: Rec, options: AiSdkV2UsageOptions =
   if (!r.hasReadProblems && !input && !output) {
     throw usageMissing('ai-sdk-v2 usage has neither inputTokens nor outputTokens (the provider reported none)');
   }
-  const cached = r.count(usage, 'cachedInputTokens');
-  const prompt = input ?? { path: 'inputTokens', value: 0 };
-  const spec = {
-    prompt: options.inputIncludesCache === false && cached ? { path: 'inputTokens + cachedInputTokens', value: prompt.value + cached.value } : prompt,
-    completion: output ?? { path: 'outputTokens', value: 0 },
-    total: r.count(usage, 'totalTokens'),
-    cacheRead: cached,
-    reasoning: r.count(usage, 'reasoningTokens'),
-    reasoningPlacement: 'auto' as const,
-  };
-  // The total never counted Anthropic's cache reads: check it against the reported fields.
-  const u = splitInclusive(r, options.inputIncludesCache === false ? { ...spec, total: spec.total && cached ? { ...spec.total, value: spec.total.value + cached.value } : spec.total } : spec);
+  const id = r.object(usage, 'inputTokenDetails');
+  const od = r.object(usage, 'outputTokenDetails');
+  const cached = r.count(id, 'cacheReadTokens', 'inputTokenDetails.cacheReadTokens') ?? r.count(usage, 'cachedInputTokens');
+  const cacheWrite = r.count(id, 'cacheWriteTokens', 'inputTokenDetails.cacheWriteTokens');
+  const reasoning = r.count(od, 'reasoningTokens', 'outputTokenDetails.reasoningTokens') ?? r.count(usage, 'reasoningTokens');
+  const noCache = r.count(id, 'noCacheTokens', 'inputTokenDetails.noCacheTokens');
+  const text = r.count(od, 'textTokens', 'outputTokenDetails.textTokens');
+  let prompt = input ?? { path: 'inputTokens', value: 0 };
+  let total = r.count(usage, 'totalTokens');
+  // ai 5 + Anthropic: inputTokens (and so totalTokens) left the cache reads out.
+  if (options.inputIncludesCache === false && !id && cached) {
+    prompt = { path: 'inputTokens + cachedInputTokens', value: prompt.value + cached.value };
+    if (total) total = { path: 'totalTokens + cachedInputTokens', value: total.value + cached.value };
+  }
+  const completion = output ?? { path: 'outputTokens', value: 0 };
+  const u = splitInclusive(r, { prompt, completion, total, cacheRead: cached, cacheWrite, reasoning, reasoningPlacement: 'auto' });
+  if (noCache && noCache.value !== u.input) r.checkTotal(prompt, [noCache, cached, cacheWrite]);
+  if (text && text.value !== u.output) {
+    r.inconsistent(`\`${text.path}\` (${text.value}) ≠ the text output left after reasoning (${u.output})`, [text.path, completion.path]);
+  }
   r.finish();
   return u;
 }

@@ -30,7 +30,8 @@ export function readAnthropic(r: UsageReader, usage: Rec, opts: { requireOutput:
   const split = r.object(usage, 'cache_creation');
   const w5 = r.count(split, 'ephemeral_5m_input_tokens', 'cache_creation.ephemeral_5m_input_tokens');
   const w1 = r.count(split, 'ephemeral_1h_input_tokens', 'cache_creation.ephemeral_1h_input_tokens');
-  if (split && (w5 || w1)) {
+  // An all-zero split (sent by some proxies) says nothing: treat it as absent.
+  if (split && val(w5) + val(w1) > 0) {
     r.checkTotal(writes, [w5, w1]);
     u.cache_write_5m = val(w5);
     u.cache_write_1h = val(w1);

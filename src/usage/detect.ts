@@ -22,7 +22,7 @@ export function detectUsageShape(usage: unknown, preferred?: UsageShape): UsageS
   if (has(usage, 'inputTokens', 'outputTokens')) {
     if (isRecord(usage.inputTokens) || isRecord(usage.outputTokens)) return 'ai-sdk-v3';
     if (has(usage, 'cacheReadInputTokens', 'cacheWriteInputTokens', 'cacheDetails')) return 'bedrock-converse';
-    if (has(usage, 'cachedInputTokens', 'reasoningTokens')) return 'ai-sdk-v2';
+    if (has(usage, 'cachedInputTokens', 'reasoningTokens', 'inputTokenDetails', 'outputTokenDetails')) return 'ai-sdk-v2';
     return preferred === 'bedrock-converse' ? 'bedrock-converse' : 'ai-sdk-v2';
   }
   if (has(usage, 'prompt_cache_hit_tokens', 'prompt_cache_miss_tokens')) return 'deepseek';
