@@ -74,6 +74,8 @@ function diag(code: string, message: string, severity: Severity, file?: string, 
   return d;
 }
 
+const RATE_LABELS: Partial<Record<string, string>> = { default: 'per-token rate', request: 'per-request fee', web_search: 'per-web-search fee' };
+
 class Checker {
   readonly out: Diagnostic[] = [];
   private readonly modelNames = new Map<string, string>();
@@ -175,7 +177,7 @@ class Checker {
   }
 
   private rates(table: RateTable, what: string): void {
-    for (const key of RATE_KEYS) this.amount(table, key, `${what} ${key} rate`);
+    for (const key of RATE_KEYS) this.amount(table, key, `${what} ${RATE_LABELS[key] ?? `${key} rate`}`);
   }
 
   private rule(r: AdjustmentRule): void {

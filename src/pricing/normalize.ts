@@ -49,8 +49,9 @@ export function perScale(rate: string, scale: Exclude<PerUnitScale, '1'>): strin
 }
 
 /**
- * An integer quantity written with an optional K/M/B suffix and `_` separators
- * (`200K`, `1.5M`, `10_000`) as a plain integer string, or undefined when it is not one.
+ * A quantity written with an optional K/M/B suffix and `_` separators (`200K`, `1.5M`,
+ * `10_000`) as a plain decimal string (`200000`), or undefined when it is not one.
+ * Whether it must be whole is for the checker to say.
  */
 export function parseQuantity(text: string): string | undefined {
   const m = /^(\d[\d_]*(?:\.\d[\d_]*)?)([KkMmBb]?)$/.exec(text.trim());
@@ -58,5 +59,5 @@ export function parseQuantity(text: string): string | undefined {
   const digits = m[1]!.replace(/_/g, '');
   const factor = { '': 1n, k: 1_000n, m: 1_000_000n, b: 1_000_000_000n }[m[2]!.toLowerCase()]!;
   const value = new Dec(digits).times(factor.toString());
-  return value.isInteger() ? formatDecimal(value) : undefined;
+  return formatDecimal(value);
 }
