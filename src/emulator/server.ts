@@ -60,7 +60,7 @@ export interface Emulator {
   readonly requests: ReceivedRequest[];
   /** Queue a scenario for the next request(s). */
   next(scenario: Scenario): void;
-  /** Drop queued scenarios and the request log. */
+  /** Drop queued scenarios and the request log; request ids restart at 1. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -161,6 +161,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     reset: () => {
       scenarios.length = 0;
       requests.length = 0;
+      counter = 0;
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -33,7 +33,7 @@ export interface CallOutcome {
 }
 
 export class PendingCall implements InflightCall {
-  readonly #start: CallStart;
+  #start: CallStart;
   readonly #t0 = performance.now();
   readonly #at = new Date().toISOString();
   readonly #attributes: Attribution | undefined;
@@ -48,6 +48,11 @@ export class PendingCall implements InflightCall {
 
   get finished(): boolean {
     return this.#done;
+  }
+
+  /** Frameworks learn the provider only from the response (LlamaIndex). */
+  setProvider(provider: string): void {
+    this.#start = { ...this.#start, provider };
   }
 
   /** First output token seen (streams). */

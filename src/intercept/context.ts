@@ -30,9 +30,9 @@ export function mergeAttribution(...layers: (Attribution | undefined)[]): Attrib
       if (value === undefined || key === 'id') continue;
       out ??= {};
       if (key === 'tags') {
-        const tags = Array.isArray(value) ? value : [value];
-        const prev = out.tags ?? [];
-        out.tags = [...prev, ...tags.filter((t) => typeof t === 'string' && !prev.includes(t))];
+        const tags = out.tags ? [...out.tags] : [];
+        for (const t of Array.isArray(value) ? value : [value]) if (typeof t === 'string' && !tags.includes(t)) tags.push(t);
+        out.tags = tags;
       } else if (typeof value === 'string') {
         out[key] = value;
       } else if (Array.isArray(value)) {

@@ -1,0 +1,11 @@
+import { createTracker, type Tracker } from '../../src/intercept/index.js';
+import type { UsageEvent } from '../../src/ledger/event.js';
+
+/** An in-memory Recorder and the tracker over it. */
+export function memoryTracker(): { events: UsageEvent[]; tracker: Tracker } {
+  const events: UsageEvent[] = [];
+  const tracker = createTracker({ recorder: { record: (e: UsageEvent) => void events.push(e) } });
+  return { events, tracker };
+}
+
+export const user = (content: string) => [{ role: 'user' as const, content }];
