@@ -1,0 +1,11 @@
+export type { UsageEvent, CallStatus } from './event.js';
+export { Ledger, createLedger, type LedgerOptions } from './ledger.js';
+export type { LedgerEntry, EntryBody, Rating, PricedRating, UnpricedRating, UnpricedReason } from './entry.js';
+export { Aggregates, type AggregateSnapshot } from './aggregates.js';
+export { canonicalJson, sha256Hex, entryHash } from './canonical-json.js';
+export type { EncryptionOptions } from './encryption.js';
+export { checkEvent, diffPayloads, type EventPayload } from './payload.js';
+export { periodKey, parsePeriodKey } from './period.js';
+export type { VerifyOptions, VerifyReport, VerifyProblem } from './verify.js';
+export type { RerateOptions, RerateReport } from './rerate.js';
+export type { UsageNormalizer } from './rate.js';

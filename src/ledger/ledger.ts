@@ -1,0 +1,257 @@
+/**
+ * The ledger: record() checks, rates and appends usage events, idempotently, in one step.
+ *
+ * Concurrent record() calls are batched: while one batch is being appended (and, for the
+ * file adapter, fsynced), new calls queue and go together into the next append. Within a
+ * batch, events are rated in arrival order against staged aggregates, so tiers see every
+ * earlier call; a key seen twice resolves to one entry. The staged aggregates become the
+ * ledger's inside the storage transaction, so the next transaction starts from them.
+ */
+import type { PeriodState, Rater } from '../engine/types.js';
+import { RatecardError } from '../errors/index.js';
+import type { Period, PricingDocument } from '../pricing/document.js';
+import type { EntryRecord, Head, LedgerStorage } from '../storage/types.js';
+import { Aggregates, type AggregateSnapshot } from './aggregates.js';
+import { canonicalJson, sha256Hex } from './canonical-json.js';
+import { createCipher, type Cipher, type EncryptionOptions } from './encryption.js';
+import { buildRecord, decodeRecord, entryPayload, type LedgerEntry } from './entry.js';
+import type { UsageEvent } from './event.js';
+import { checkEvent, diffPayloads, type EventPayload } from './payload.js';
+import { defaultNormalizer, PERIOD_ATTRIBUTE, rateEvent, type RateContext, type UsageNormalizer } from './rate.js';
+import { rerateLedger, type RerateOptions, type RerateReport } from './rerate.js';
+import { verifyLedger, type VerifyOptions, type VerifyReport } from './verify.js';
+
+export interface LedgerOptions {
+  storage: LedgerStorage;
+  /** A compiled ratecard (or any Rater). Required to record; verify and invoices can run without. */
+  ratecard?: Rater;
+  /** Wall clock for `recorded_at` (tests inject one). */
+  clock?: () => Date;
+  /** Encrypt attribution and metadata at rest. */
+  encryption?: EncryptionOptions;
+  /** Aggregation period of the quote's period state. Default: the first plan's period in the ratecard's document, else monthly. */
+  period?: Period;
+  /** Attributes aggregates are kept for. Default ['customer'] (always included: it feeds tiers and caps). */
+  aggregateBy?: string[];
+  /** Usage normalizer. Default: src/usage normalizeUsage (canonical or any provider shape). */
+  normalizeUsage?: UsageNormalizer;
+}
+
+interface Pending { key: string; payload: EventPayload; payloadHash: string; resolve: (e: LedgerEntry) => void; reject: (e: unknown) => void }
+
+const MAX_BATCH = 4096;
+const PAGE = 10_000;
+
+export class Ledger {
+  readonly storage: LedgerStorage;
+  readonly ratecard: Rater | undefined;
+  readonly period: Period;
+  private readonly clock: () => Date;
+  private readonly cipher: Cipher | undefined;
+  private readonly normalize: UsageNormalizer;
+  private aggs: Aggregates;
+  private readonly aggregateBy: string[];
+  private ready: Promise<void> | undefined;
+  private readonly queue: Pending[] = [];
+  private flushing = false;
+  /** Seq of an encrypted entry seen without the key: attribution is unreadable, so tiers cannot be computed. */
+  private encryptedWithoutKey = false;
+
+  constructor(options: LedgerOptions) {
+    this.storage = options.storage;
+    this.ratecard = options.ratecard;
+    this.clock = options.clock ?? (() => new Date());
+    this.cipher = options.encryption ? createCipher(options.encryption) : undefined;
+    this.normalize = options.normalizeUsage ?? defaultNormalizer;
+    this.period = options.period ?? documentOf(options.ratecard)?.plans?.[0]?.period ?? 'monthly';
+    this.aggregateBy = [...new Set([PERIOD_ATTRIBUTE, ...(options.aggregateBy ?? [])])];
+    this.aggs = new Aggregates(this.aggregateBy);
+  }
+
+  /** Open the storage (recovery, migrations) and rebuild aggregates by replaying every entry. Called lazily by every method. */
+  open(): Promise<void> {
+    this.ready ??= (async () => {
+      await this.storage.open();
+      await this.rebuildAggregates();
+    })();
+    this.ready.catch(() => (this.ready = undefined));
+    return this.ready;
+  }
+
+  private async rebuildAggregates(): Promise<void> {
+    const aggs = new Aggregates(this.aggregateBy);
+    this.encryptedWithoutKey = false;
+    for await (const entry of this.entries()) {
+      if (entry.encrypted && !this.cipher) this.encryptedWithoutKey = true;
+      aggs.apply(entry);
+    }
+    this.aggs = aggs;
+  }
+
+  /** Check, rate and append one usage event; returns the entry (the original one on an idempotent replay). */
+  async record(event: UsageEvent): Promise<LedgerEntry> {
+    const { key, payload } = checkEvent(event);
+    if (!this.ratecard) throw new RatecardError('ledger_no_ratecard', 'this ledger has no ratecard: pass `ratecard` (a compiled pricing file) to createLedger to record usage');
+    const canon = canonicalJson(payload);
+    const payloadHash = this.cipher ? this.cipher.payloadHash(canon) : sha256Hex(canon);
+    return new Promise<LedgerEntry>((resolve, reject) => {
+      this.queue.push({ key, payload, payloadHash, resolve, reject });
+      if (!this.flushing) {
+        this.flushing = true;
+        void this.flushLoop();
+      }
+    });
+  }
+
+  private async flushLoop(): Promise<void> {
+    try {
+      await this.open();
+      if (this.encryptedWithoutKey) throw new RatecardError('encryption_key_required', 'this ledger holds encrypted attribution: pass the `encryption` key to record into it');
+      while (this.queue.length > 0) await this.flush(this.queue.splice(0, MAX_BATCH));
+    } catch (e) {
+      for (const p of this.queue.splice(0)) p.reject(e);
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private async flush(batch: Pending[]): Promise<void> {
+    const outcome = new Map<Pending, { entry?: LedgerEntry; error?: unknown }>();
+    try {
+      await this.storage.appendWith(async (tx) => {
+        await this.catchUp(tx.head());
+        const staged = this.aggs.overlay();
+        const ctx = this.rateContext(staged);
+        const existing = await tx.findByKeys([...new Set(batch.map((p) => p.key))]);
+        const inBatch = new Map<string, LedgerEntry>();
+        const records: EntryRecord[] = [];
+        let head = tx.head();
+        const recordedAt = this.clock().toISOString();
+        for (const p of batch) {
+          const prior = inBatch.get(p.key) ?? decodeIfAny(existing.get(p.key), this.cipher);
+          if (prior) {
+            outcome.set(p, prior.payload_hash === p.payloadHash ? { entry: { ...prior, replayed: true } } : { error: conflict(p, prior) });
+            continue;
+          }
+          const rating = rateEvent(p.payload, ctx);
+          const { attributes, metadata, ...event } = p.payload;
+          const { record, entry } = buildRecord(
+            { seq: head.seq + 1, prevHash: head.hash, payloadHash: p.payloadHash, body: { type: 'usage', key: p.key, event, ...(attributes ? { attributes } : {}), ...(metadata ? { metadata } : {}), rating, recorded_at: recordedAt } },
+            this.cipher,
+          );
+          records.push(record);
+          staged.apply(entry);
+          head = { seq: record.seq, hash: record.hash };
+          inBatch.set(p.key, entry);
+          outcome.set(p, { entry });
+        }
+        tx.append(records);
+        staged.commit();
+      });
+    } catch (e) {
+      // The append may have failed after the aggregates were committed: rebuild from storage on next use.
+      this.ready = undefined;
+      for (const p of batch) p.reject(e);
+      return;
+    }
+    for (const p of batch) {
+      const o = outcome.get(p)!;
+      if (o.entry) p.resolve(o.entry);
+      else p.reject(o.error);
+    }
+  }
+
+  /** Apply entries other writers (processes sharing a SQL ledger) appended since we last looked. */
+  private async catchUp(head: Head): Promise<void> {
+    while (this.aggs.appliedSeq < head.seq) {
+      const page = await this.storage.read(this.aggs.appliedSeq + 1, Math.min(PAGE, head.seq - this.aggs.appliedSeq));
+      if (page.length === 0) break;
+      for (const r of page) this.aggs.apply(decodeRecord(r, this.cipher));
+    }
+  }
+
+  rateContext(aggs: Aggregates, rater: Rater | undefined = this.ratecard): RateContext {
+    if (!rater) throw new RatecardError('ledger_no_ratecard', 'a ratecard is required to rate usage');
+    return { rater, normalize: this.normalize, period: this.period, stateFor: (c, k): PeriodState => aggs.periodState(PERIOD_ATTRIBUTE, c, k) };
+  }
+
+  /** The entry recorded under an idempotency key. */
+  async get(key: string): Promise<LedgerEntry | undefined> {
+    await this.open();
+    return decodeIfAny(await this.storage.getByKey(key), this.cipher);
+  }
+
+  /** Every entry from `from` (seq, default 1) on, in order, read page by page. */
+  async *entries(options: { from?: number } = {}): AsyncIterable<LedgerEntry> {
+    if (!this.ready) await this.open();
+    let seq = options.from ?? 1;
+    for (;;) {
+      const page = await this.storage.read(seq, PAGE);
+      for (const r of page) yield decodeRecord(r, this.cipher);
+      if (page.length < PAGE) return;
+      seq = page[page.length - 1]!.seq + 1;
+    }
+  }
+
+  /** Aggregates of one attribute value in one period (e.g. customer `acme`, `2025-03`). */
+  async aggregate(attribute: string, value: string, period: string): Promise<AggregateSnapshot | undefined> {
+    await this.open();
+    return this.aggs.get(attribute, value, period);
+  }
+
+  /** All aggregates, sorted (for inspection and replay comparisons). */
+  async aggregates(): Promise<AggregateSnapshot[]> {
+    await this.open();
+    return this.aggs.snapshot();
+  }
+
+  /** Recompute the hash chain and re-rate every entry with the ratecard version it recorded. */
+  async verify(options: VerifyOptions = {}): Promise<VerifyReport> {
+    await this.open();
+    const raters = [...(options.ratecards ?? []), ...(this.ratecard ? [this.ratecard] : [])];
+    return verifyLedger(this, this.storage, this.cipher, { ...options, ratecards: raters });
+  }
+
+  /** Re-rate entries in [from, to) with another ratecard: appends reversal + correction pairs. */
+  async rerate(options: RerateOptions): Promise<RerateReport> {
+    await this.open();
+    return rerateLedger(this, options, {
+      cipher: this.cipher,
+      clock: this.clock,
+      aggs: () => this.aggs,
+      catchUp: (h) => this.catchUp(h),
+      invalidate: () => (this.ready = undefined),
+    });
+  }
+
+  /** Wait for queued records, then close the storage. */
+  async close(): Promise<void> {
+    while (this.flushing) await new Promise((r) => setImmediate(r));
+    await this.storage.close();
+    this.ready = undefined;
+  }
+}
+
+export function createLedger(options: LedgerOptions): Ledger {
+  return new Ledger(options);
+}
+
+function documentOf(rater: Rater | undefined): PricingDocument | undefined {
+  const doc = (rater as { document?: unknown } | undefined)?.document;
+  return doc && typeof doc === 'object' && Array.isArray((doc as PricingDocument).plans) ? (doc as PricingDocument) : undefined;
+}
+
+function decodeIfAny(record: EntryRecord | undefined, cipher: Cipher | undefined): LedgerEntry | undefined {
+  return record ? decodeRecord(record, cipher) : undefined;
+}
+
+function conflict(p: Pending, prior: LedgerEntry): RatecardError {
+  const fields = prior.encrypted && !prior.attributes && !prior.metadata && (p.payload.attributes || p.payload.metadata)
+    ? diffPayloads(entryPayload(prior), { ...p.payload, attributes: undefined, metadata: undefined }).concat('(encrypted attribution not compared)')
+    : diffPayloads(entryPayload(prior), p.payload);
+  return new RatecardError(
+    'idempotency_conflict',
+    `idempotency key ${JSON.stringify(p.key)} was already recorded (entry ${prior.seq}) with a different payload: ${fields.join(', ')} differ${fields.length === 1 ? 's' : ''}`,
+    { details: { key: p.key, seq: prior.seq, fields } },
+  );
+}
