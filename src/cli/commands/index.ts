@@ -2,5 +2,9 @@ import type { CommandRunner } from '../io.js';
 
 /** Each command is loaded only when used, so `ratecard validate` never loads a SQL driver. */
 export const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandRunner> }> = {
-  // Commands register here: name → { summary, load: () => import('./name.js').then((m) => m.run) }
+  validate: { summary: 'check pricing files (for CI)', load: () => import('./validate.js').then((m) => m.run) },
+  quote: { summary: 'price one call, or NDJSON requests from stdin', load: () => import('./quote.js').then((m) => m.run) },
+  fmt: { summary: 'print or rewrite .rate files in canonical form', load: () => import('./fmt.js').then((m) => m.run) },
+  convert: { summary: 'convert a pricing file between .rate and YAML', load: () => import('./convert.js').then((m) => m.run) },
+  bench: { summary: 'measure quote latency of a ratecard against a budget', load: () => import('./bench.js').then((m) => m.run) },
 };
