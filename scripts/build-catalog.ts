@@ -243,28 +243,59 @@ const times = (r: RateTable, f: string): RateTable =>
 const lcTimes = (l: LongContextTier[] | undefined, f: string) => l?.map((t) => ({ threshold: t.threshold, rates: times(t.rates, f) }));
 
 /** Anthropic documents cache writes at 1.25× (5m) and 2× (1h) input, reads at 0.1×. */
-function anthropicCache(r: RateTable): void {
+function anthropicCache(r: RateTable, id: string): void {
   if (r.input === undefined) return;
   r.cache_write_5m ??= scale(r.input, '1.25');
-  r.cache_write_1h ??= scale(r.input, '2');
   r.cache_read ??= scale(r.input, '0.1');
+  // The 1h rate is 2× input for every model; LiteLLM has 24× for claude-3-haiku and 0.4× for claude-3-opus.
+  const twice = scale(r.input, '2');
+  if (r.cache_write_1h !== undefined && r.cache_write_1h !== twice) decisions.push(`- \`anthropic/${id}\`: 1h cache write ${r.cache_write_1h} in the source is not 2× input; ${twice} used.`);
+  r.cache_write_1h = twice;
+}
+
+/** Token rates halve under batch; per-request and web-search fees are not token prices and stay. */
+function half(r: RateTable): RateTable {
+  const out = times(r, '0.5');
+  if (r.request !== undefined) out.request = r.request;
+  if (r.web_search !== undefined) out.web_search = r.web_search;
+  return out;
+}
+
+/**
+ * A flex/priority tier that omits a kind the standard price has (LiteLLM often lists only
+ * input/output) gets the standard rate scaled by the tier's own input ratio, so a cached
+ * token under priority is never billed at the standard rate.
+ */
+function fillTier(p: CatalogPrice, t: TierPrice): void {
+  const ratio = p.rates.input && t.rates.input ? formatDecimal(new Dec(t.rates.input).div(p.rates.input)) : undefined;
+  if (ratio === undefined) return;
+  const scaled = times(p.rates, ratio);
+  const fill = (into: RateTable, from: RateTable) => {
+    for (const k of RATE_KEYS) if (into[k] === undefined && from[k] !== undefined) into[k] = from[k];
+  };
+  fill(t.rates, { ...scaled, ...(p.rates.request ? { request: p.rates.request } : {}), ...(p.rates.web_search ? { web_search: p.rates.web_search } : {}) });
+  if (!t.long_context && p.long_context) t.long_context = lcTimes(p.long_context, ratio)!;
+  for (const lc of t.long_context ?? []) {
+    const base = p.long_context?.find((b) => b.threshold === lc.threshold);
+    if (base) fill(lc.rates, times(base.rates, ratio));
+  }
 }
 
 function derive(m: CatalogModel, p: CatalogPrice): void {
   if (m.provider === 'anthropic' && /claude/i.test(m.id)) {
-    anthropicCache(p.rates);
-    for (const t of p.long_context ?? []) anthropicCache(t.rates);
+    anthropicCache(p.rates, m.id);
+    for (const t of p.long_context ?? []) anthropicCache(t.rates, m.id);
   }
   if (BATCH_HALF.has(m.provider as ProviderId) && p.tiers?.batch === undefined) {
-    const batch: TierPrice = { rates: times(p.rates, '0.5') };
-    const lc = lcTimes(p.long_context, '0.5');
+    const batch: TierPrice = { rates: half(p.rates) };
+    const lc = p.long_context?.map((t) => ({ threshold: t.threshold, rates: half(t.rates) }));
     if (lc) batch.long_context = lc;
     p.tiers = { ...p.tiers, batch };
   } else if (p.tiers?.batch) {
-    // LiteLLM lists batch input/output only; the documented 50% covers every kind.
-    const half = times(p.rates, '0.5');
-    p.tiers.batch.rates = { ...half, ...p.tiers.batch.rates };
+    // LiteLLM lists batch input/output only; the documented 50% covers every token kind.
+    p.tiers.batch.rates = { ...half(p.rates), ...p.tiers.batch.rates };
   }
+  for (const t of ['flex', 'priority'] as const) if (p.tiers?.[t]) fillTier(p, p.tiers[t]);
 }
 
 /** Uplift multiplier of a regional variant: one clean ratio shared by input and output, or undefined. */
@@ -304,11 +335,19 @@ const variants: Variant[] = [];
 const nCurrent = fromLitellm('litellm/model_prices_and_context_window.json', 'litellm', models, variants);
 const nRetired = fromLitellm('litellm-2025-09/model_prices_and_context_window.json', 'litellm-2025-09', models, variants);
 
+// Uplifts are measured against the same source's base price, before curated prices replace it.
+for (const v of variants) {
+  const m = models.get(key(v.provider, v.base));
+  const base = m?.prices.at(-1);
+  if (!m || !base) continue;
+  const f = uplift(base.rates, v.rates);
+  if (f !== undefined && f !== '1') m.regions = { ...m.regions, [v.region]: f };
+}
 for (const c of CURATED_MODELS) {
   const mk = key(c.provider, c.id);
   const existing = models.get(mk);
   const prices = curatedPrices(c, existing?.prices.at(-1));
-  models.set(mk, { provider: c.provider, id: existing?.id ?? c.id, prices });
+  models.set(mk, { provider: c.provider, id: existing?.id ?? c.id, ...(existing?.regions ? { regions: existing.regions } : {}), prices });
   decisions.push(`- \`${c.provider}/${c.id}\`: ${c.why}`);
 }
 const aliases: CatalogAlias[] = [];
@@ -320,13 +359,6 @@ for (const a of CURATED_ALIASES) {
   decisions.push(`- alias \`${a.provider}/${a.name}\`: ${a.why}`);
 }
 
-for (const v of variants) {
-  const m = models.get(key(v.provider, v.base));
-  const base = m?.prices.at(-1);
-  if (!m || !base) continue;
-  const f = uplift(base.rates, v.rates);
-  if (f !== undefined && f !== '1') m.regions = { ...m.regions, [v.region]: f };
-}
 for (const rule of REGIONAL_RULES) {
   for (const m of models.values()) if (m.provider === rule.provider && rule.match.test(m.id)) m.regions = { ...m.regions, '*': rule.multiplier };
 }

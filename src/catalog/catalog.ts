@@ -126,11 +126,13 @@ export class Catalog implements ModelSource {
     const idx = this.index;
     const parsed = parseModelName(model);
     const explicit = providerName === undefined ? undefined : this.#provider(providerName);
-    const tables: { provider?: string; table: Map<string, Entry> }[] = [];
-    for (const p of [explicit, parsed.provider]) if (p !== undefined && idx.byProvider.has(p)) tables.push({ provider: p, table: idx.byProvider.get(p)! });
-    if (explicit === undefined && parsed.provider === undefined) tables.push({ table: idx.anyProvider });
-    for (const { provider, table } of tables) {
-      for (const key of parsed.keys) {
+    // An explicit provider is tried with the whole name first (ids may contain a slash), then without a provider prefix.
+    const tables: { provider?: string; table: Map<string, Entry>; keys: string[] }[] = [];
+    if (explicit !== undefined) tables.push({ provider: explicit, table: idx.byProvider.get(explicit)!, keys: [...parsed.fullKeys, ...parsed.keys] });
+    if (parsed.provider !== undefined && idx.byProvider.has(parsed.provider)) tables.push({ provider: parsed.provider, table: idx.byProvider.get(parsed.provider)!, keys: parsed.keys });
+    tables.push({ table: idx.anyProvider, keys: explicit === undefined ? [...parsed.fullKeys, ...(parsed.provider === undefined ? parsed.keys : [])] : [] });
+    for (const { provider, table, keys } of tables) {
+      for (const key of keys) {
         const entry = table.get(key);
         if (!entry) continue;
         const found: Found = { entry, provider: provider ?? providerOf(entry), region: region ?? parsed.region };

@@ -14,11 +14,13 @@ export interface ParsedName {
   region?: string;
   /** Lower-cased candidate keys, most specific first. */
   keys: string[];
+  /** Keys of the name with its `provider/` prefix kept: some ids contain a slash (`meta-llama/…` on Together, `xai/…` on Vertex). */
+  fullKeys: string[];
 }
 
 export function parseModelName(raw: string): ParsedName {
   let name = raw.trim().toLowerCase();
-  const out: ParsedName = { keys: [] };
+  const out: ParsedName = { keys: [], fullKeys: [] };
   const slash = name.indexOf('/');
   if (slash > 0) {
     const p = canonicalProvider(name.slice(0, slash));
@@ -27,17 +29,22 @@ export function parseModelName(raw: string): ParsedName {
       name = name.slice(slash + 1);
     }
   }
+  out.fullKeys = out.provider !== undefined ? candidateKeys(raw.trim().toLowerCase()) : [];
   const geo = GEO.exec(name);
   if (geo) {
     out.region = geo[1]!;
     name = name.slice(geo[0].length);
   }
+  out.keys = candidateKeys(name);
+  return out;
+}
+
+function candidateKeys(name: string): string[] {
   const keys = [name];
   if (VERSION_SUFFIX.test(name)) keys.push(name.replace(VERSION_SUFFIX, ''));
   if (name.includes('@')) keys.push(name.replace('@', '-'), name.slice(0, name.indexOf('@')));
   if (name.endsWith(':latest')) keys.push(name.slice(0, -':latest'.length));
-  out.keys = [...new Set(keys)];
-  return out;
+  return [...new Set(keys)];
 }
 
 /** Keys a catalog id is indexed under (besides the id itself). */
