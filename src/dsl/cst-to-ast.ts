@@ -25,6 +25,7 @@ export class CstToAst {
     let inStrayRun = false;
     let afterDamage = false;
     let strayLine = 0;
+    let damagedLine = 0;
     try {
       for (const el of ordered(cst)) {
         if ('image' in el) continue; // `;`
@@ -32,7 +33,8 @@ export class CstToAst {
           const t = ordered(el)[0] as IToken | undefined;
           // A new run starts at a misspelled word opening a line, e.g. `modle "x" {`.
           const fresh = !inStrayRun || (t !== undefined && t.tokenType === T.Identifier && t.startLine !== strayLine);
-          if (t && fresh && !afterDamage) {
+          // Leftovers of a statement that failed to parse on this line are already reported.
+          if (t && fresh && !(afterDamage && t.startLine === damagedLine)) {
             this.report.error('unexpected_token', `unexpected \`${t.image}\`: expected a statement (ratecard, currency, model, markup, discount, tiers, plan, budget)`, tokenSpan(t), hintFor(t.image, PHRASES_BY_RULE.program!));
           }
           inStrayRun = true;
@@ -41,7 +43,10 @@ export class CstToAst {
         }
         inStrayRun = false;
         afterDamage = isDamaged(el);
-        if (afterDamage) continue;
+        if (afterDamage) {
+          damagedLine = el.location?.endLine ?? 0;
+          continue;
+        }
         const s = this.statement(el);
         if (s) statements.push(s);
       }

@@ -21,6 +21,9 @@ function finish(list: readonly Diagnostic[]): Diagnostic[] {
   return sortDiagnostics(list.filter((d) => d.code !== 'unknown_keyword' || !syntax.has(d.span?.start.offset)));
 }
 
+/** Shared checks that only restate an evaluation error already reported. */
+const CASCADES = new Set(['model_without_rates', 'adjustment_value_missing', 'tiers_missing', 'package_missing']);
+
 export interface RateOptions {
   /** Shown in diagnostics. */
   file?: string;
@@ -62,9 +65,12 @@ export function loadRatePricing(source: string, options: RateOptions = {}): { do
   for (const ranges of built.ranges) for (const d of checkTierRanges(ranges, options.file)) report.push(d);
   if (!parsed.syntaxErrors) {
     const file = options.file !== undefined ? { file: options.file } : {};
+    const valueErrors = report.hasErrors;
     for (const d of checkDocument(built.document, { ...file, locate: built.locate })) {
       // A missing `currency` line is already reported as missing_currency.
       if (d.code === 'invalid_currency' && built.document.currency === '') continue;
+      // A value that failed to evaluate left its field empty; do not report the hole again.
+      if (valueErrors && CASCADES.has(d.code)) continue;
       report.push(d);
     }
   }

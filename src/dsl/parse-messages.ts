@@ -4,6 +4,7 @@
  * diagnostics layer can add "did you mean" for a misspelled keyword.
  */
 import type { IParserErrorMessageProvider, IToken, TokenType } from 'chevrotain';
+import { CATEGORY_WORDS } from './tokens.js';
 
 const expectedAt = new WeakMap<IToken, string[]>();
 
@@ -23,7 +24,7 @@ function describe(token: IToken | undefined): string {
 
 function remember(token: IToken | undefined, types: readonly TokenType[]): void {
   if (!token) return;
-  const words = types.map((t) => label(t)).filter((l) => l.startsWith('`')).map((l) => l.slice(1, -1));
+  const words = types.flatMap((t) => CATEGORY_WORDS.get(t) ?? [label(t)]).filter((l) => !l.startsWith('`') || l.length > 2).map((l) => l.replace(/`/g, ''));
   expectedAt.set(token, [...new Set([...(expectedAt.get(token) ?? []), ...words])]);
 }
 

@@ -392,10 +392,14 @@ export class RateParser extends CstParser {
       { ALT: () => { this.CONSUME(T.Dollar); this.CONSUME(T.NumberLit); } },
       {
         ALT: () => {
-          this.CONSUME2(T.NumberLit);
-          this.OPTION(() =>
-            this.OR2([{ ALT: () => this.CONSUME(T.PercentSign) }, { ALT: () => this.CONSUME(T.UnitWord) }, { ALT: () => this.CONSUME(T.CurrencyCode) }]),
-          );
+          const n = this.CONSUME2(T.NumberLit);
+          // A unit belongs to the number on its own line: `input 5` then `request 0.01 per request`
+          // on the next line must not read as `5 request`.
+          this.OPTION({
+            GATE: () => this.LA(1).startLine === n.endLine,
+            DEF: () =>
+              this.OR2([{ ALT: () => this.CONSUME(T.PercentSign) }, { ALT: () => this.CONSUME(T.UnitWord) }, { ALT: () => this.CONSUME(T.CurrencyCode) }]),
+          });
         },
       },
       { ALT: () => { this.CONSUME(T.LParen); this.SUBRULE(this.expression); this.CONSUME(T.RParen); } },

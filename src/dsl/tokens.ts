@@ -9,9 +9,9 @@ import { createToken, Lexer, type TokenType } from 'chevrotain';
 
 export const Name = createToken({ name: 'Name', pattern: Lexer.NA });
 /** Words that measure a quantity: tokens, requests, searches (singular or plural). */
-export const UnitWord = createToken({ name: 'UnitWord', pattern: Lexer.NA });
-export const Period = createToken({ name: 'Period', pattern: Lexer.NA });
-export const Mode = createToken({ name: 'Mode', pattern: Lexer.NA });
+export const UnitWord = createToken({ name: 'UnitWord', pattern: Lexer.NA, label: 'a unit (tokens, requests, searches)' });
+export const Period = createToken({ name: 'Period', pattern: Lexer.NA, label: 'a period (daily, weekly, monthly, quarterly, yearly)' });
+export const Mode = createToken({ name: 'Mode', pattern: Lexer.NA, label: 'a tier mode (graduated, volume, package)' });
 
 export const Identifier = createToken({
   name: 'Identifier',
@@ -149,6 +149,13 @@ export const ALL_TOKENS: TokenType[] = [
   LBrace, RBrace, LParen, RParen, Comma, Semicolon, PercentSign, Dollar, Plus, Minus, Star, Slash, NotEq, Eq,
   Name, UnitWord, Period, Mode,
 ];
+
+/** The words of each token category, for "did you mean" when a category was expected. */
+export const CATEGORY_WORDS: ReadonlyMap<TokenType, readonly string[]> = new Map([
+  [Period, ['daily', 'weekly', 'monthly', 'quarterly', 'yearly']],
+  [Mode, ['graduated', 'volume', 'package']],
+  [UnitWord, ['tokens', 'requests', 'calls', 'searches']],
+]);
 
 /** Keyword spellings, for "did you mean" on misspelled keywords. */
 export const KEYWORDS: readonly string[] = keywordTokens.map((t) => (t.LABEL ?? '').replace(/`/g, ''));
