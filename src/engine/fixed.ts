@@ -43,14 +43,25 @@ export function rescale(v: bigint, from: number, to: number): bigint {
 export function formatScaled(v: bigint, scale: number): string {
   if (v === 0n) return '0';
   const neg = v < 0n;
-  let digits = (neg ? -v : v).toString();
+  const digits = (neg ? -v : v).toString();
   if (scale === 0) return neg ? '-' + digits : digits;
-  if (digits.length <= scale) digits = '0'.repeat(scale - digits.length + 1) + digits;
-  const cut = digits.length - scale;
-  let end = digits.length;
-  while (end > cut && digits.charCodeAt(end - 1) === 48) end--;
-  const text = end === cut ? digits.slice(0, cut) : digits.slice(0, cut) + '.' + digits.slice(cut, end);
+  const len = digits.length;
+  let end = len;
+  const stop = len > scale ? len - scale : 0;
+  while (end > stop && digits.charCodeAt(end - 1) === 48) end--; // trailing fraction zeros
+  let text: string;
+  if (len <= scale) {
+    text = '0.' + zeros(scale - len) + (end === len ? digits : digits.slice(0, end));
+  } else {
+    const cut = len - scale;
+    text = end === cut ? digits.slice(0, cut) : digits.slice(0, cut) + '.' + digits.slice(cut, end);
+  }
   return neg ? '-' + text : text;
+}
+
+const ZEROS: string[] = Array.from({ length: 40 }, (_, i) => '0'.repeat(i));
+function zeros(n: number): string {
+  return ZEROS[n] ?? '0'.repeat(n);
 }
 
 /**

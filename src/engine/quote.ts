@@ -38,15 +38,15 @@ function periodQuantity(request: QuoteRequest, meter: Meter): bigint {
 }
 
 function line(kind: QuoteLine['kind'], component: string | undefined, quantity: string | undefined, unitPrice: string | undefined, amount: string, rule: string, source: string | undefined): QuoteLine {
-  // Fields in reading order; absent ones left out rather than set to undefined (clean JSON).
-  const l = { kind } as QuoteLine;
-  if (component !== undefined) l.component = component;
-  if (quantity !== undefined) l.quantity = quantity;
-  if (unitPrice !== undefined) l.unit_price = unitPrice;
-  l.amount = amount;
-  l.rule = rule;
-  if (source !== undefined) l.source = source;
-  return l;
+  // Object literals (stable shapes, fields in reading order); absent fields are left out,
+  // not set to undefined, so lines serialize cleanly.
+  if (component === undefined) return source === undefined ? { kind, amount, rule } : { kind, amount, rule, source };
+  if (unitPrice === undefined) {
+    return source === undefined ? { kind, component, quantity, amount, rule } : { kind, component, quantity, amount, rule, source };
+  }
+  return source === undefined
+    ? { kind, component, quantity, unit_price: unitPrice, amount, rule }
+    : { kind, component, quantity, unit_price: unitPrice, amount, rule, source };
 }
 
 function rateMissing(model: CompiledModel, kinds: string[]): RatecardError {

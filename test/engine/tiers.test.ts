@@ -160,3 +160,12 @@ describe('tier properties', () => {
     }));
   });
 });
+
+describe('fixed-point formatting', () => {
+  it('formatScaled agrees with formatDecimal for any value and scale', async () => {
+    const { formatScaled, fromScaled } = await import('../../src/engine/fixed.js');
+    fc.assert(fc.property(fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }), fc.integer({ min: 0, max: 40 }), (v, s) => {
+      expect(formatScaled(v, s)).toBe(formatDecimal(fromScaled(v, s)));
+    }), { numRuns: 2000 });
+  });
+});
