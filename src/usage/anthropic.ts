@@ -16,15 +16,9 @@ import { UsageReader, val, type Rec } from './reader.js';
 
 export function normalizeAnthropicUsage(usage: Rec): CanonicalUsage {
   const r = new UsageReader('anthropic');
-  const u = readAnthropic(r, usage, { requireOutput: true });
-  r.finish();
-  return u;
-}
-
-export function readAnthropic(r: UsageReader, usage: Rec, opts: { requireOutput: boolean }): CanonicalUsage {
   const u = emptyUsage();
   u.input = r.required(usage, 'input_tokens').value;
-  const output = opts.requireOutput ? r.required(usage, 'output_tokens') : r.count(usage, 'output_tokens');
+  const output = r.required(usage, 'output_tokens');
   u.cache_read = val(r.count(usage, 'cache_read_input_tokens'));
   const writes = r.count(usage, 'cache_creation_input_tokens');
   const split = r.object(usage, 'cache_creation');
@@ -40,11 +34,10 @@ export function readAnthropic(r: UsageReader, usage: Rec, opts: { requireOutput:
   }
   const od = r.object(usage, 'output_tokens_details');
   const thinking = r.count(od, 'thinking_tokens', 'output_tokens_details.thinking_tokens');
-  if (output) {
-    u.reasoning = val(thinking);
-    u.output = r.leftover(output, [thinking]);
-  }
+  u.reasoning = val(thinking);
+  u.output = r.leftover(output, [thinking]);
   const tools = r.object(usage, 'server_tool_use');
   u.web_searches = val(r.count(tools, 'web_search_requests', 'server_tool_use.web_search_requests'));
+  r.finish();
   return u;
 }

@@ -34,7 +34,6 @@ const PROVIDERS: Record<string, ProviderConventions> = {
   vllm: { id: 'vllm', preferredShape: 'openai-chat' },
   openrouter: { id: 'openrouter', preferredShape: 'openai-chat' },
   cerebras: { id: 'cerebras', preferredShape: 'openai-chat' },
-  perplexity: { id: 'perplexity', preferredShape: 'openai-chat' },
   ollama: { id: 'ollama', preferredShape: 'openai-chat' },
 };
 

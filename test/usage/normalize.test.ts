@@ -56,6 +56,11 @@ describe('normalizeUsage', () => {
     expect(err.message).toContain('did you mean `anthropic`');
   });
 
+  it('an explicit shape that does not fit names the fields it lacks', () => {
+    const err = expectError(() => normalizeUsage({ shape: 'anthropic', usage: { prompt_tokens: 1, completion_tokens: 1 } }), 'usage_missing_field');
+    expect(err.details.fields).toEqual(['input_tokens', 'output_tokens']);
+  });
+
   it('the shape wins over the provider: Gemini via its OpenAI-compatible endpoint', () => {
     expect(normalizeUsage({ provider: 'google', usage: { prompt_tokens: 5, completion_tokens: 6, total_tokens: 11 } })).toEqual(canonical({ input: 5, output: 6 }));
   });
