@@ -9,3 +9,4 @@ export { periodKey, parsePeriodKey } from './period.js';
 export type { VerifyOptions, VerifyReport, VerifyProblem } from './verify.js';
 export type { RerateOptions, RerateReport } from './rerate.js';
 export type { UsageNormalizer } from './rate.js';
+export * from './invoice/index.js';

@@ -19,6 +19,7 @@ import type { UsageEvent } from './event.js';
 import { checkEvent, diffPayloads, type EventPayload } from './payload.js';
 import { defaultNormalizer, PERIOD_ATTRIBUTE, rateEvent, type RateContext, type UsageNormalizer } from './rate.js';
 import { rerateLedger, type RerateOptions, type RerateReport } from './rerate.js';
+import { buildInvoice, type Invoice, type InvoiceInput } from './invoice/build.js';
 import { verifyLedger, type VerifyOptions, type VerifyReport } from './verify.js';
 
 export interface LedgerOptions {
@@ -222,6 +223,18 @@ export class Ledger {
       catchUp: (h) => this.catchUp(h),
       invalidate: () => (this.ready = undefined),
     });
+  }
+
+  /**
+   * The invoice of one customer for one period. Plans and rounding come from `document`,
+   * else from the ledger's ratecard when it carries its pricing document.
+   */
+  async invoice(input: InvoiceInput): Promise<Invoice> {
+    await this.open();
+    const document = input.document ?? documentOf(this.ratecard);
+    const entries: LedgerEntry[] = [];
+    for await (const e of this.entries()) if (e.attributes?.customer === input.customer) entries.push(e);
+    return buildInvoice(entries, { ...input, ...(document ? { document } : {}) });
   }
 
   /** Wait for queued records, then close the storage. */

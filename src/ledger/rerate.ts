@@ -47,10 +47,11 @@ export interface RerateDeps {
 
 const neg = (s: string) => formatDecimal(new Dec(s).neg());
 
-/** The rating of a reversal: every amount and metered quantity negated, all else kept. */
+/** The rating of a reversal: every amount, line quantity and metered quantity negated, all else kept. */
 export function negateRating(r: Rating): Rating {
   if (r.status !== 'priced') return r;
-  const out: Rating = { ...r, cost: neg(r.cost), price: neg(r.price), lines: r.lines.map((l) => ({ ...l, amount: neg(l.amount) })) };
+  const lines = r.lines.map((l) => ({ ...l, amount: neg(l.amount), ...(l.quantity !== undefined ? { quantity: neg(l.quantity) } : {}) }));
+  const out: Rating = { ...r, cost: neg(r.cost), price: neg(r.price), lines };
   if (r.metered) out.metered = Object.fromEntries(Object.entries(r.metered).map(([k, v]) => [k, neg(v)]));
   return out;
 }

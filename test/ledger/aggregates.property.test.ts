@@ -38,7 +38,9 @@ const eventArb = fc.record({
   kind: fc.constantFrom('ok', 'ok', 'ok', 'ok', 'incomplete', 'unknown_model'),
 });
 
-function toEvent(e: fc.Infer<typeof eventArb>): UsageEvent {
+type Ev = typeof eventArb extends fc.Arbitrary<infer T> ? T : never;
+
+function toEvent(e: Ev): UsageEvent {
   const at = new Date(Date.UTC(2025, e.month - 1, 1) + e.minute * 60_000).toISOString();
   return {
     id: `k${e.key}`,

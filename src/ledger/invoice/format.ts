@@ -1,0 +1,59 @@
+/**
+ * Invoice renderings: JSON (`{customer, period, currency, lines, total, …}`, every
+ * amount a decimal string), a readable text table, and CSV (RFC 4180 quoting).
+ */
+import type { Invoice, InvoiceLine } from './build.js';
+
+export type InvoiceFormat = 'json' | 'text' | 'csv';
+
+export function invoiceToJson(inv: Invoice): string {
+  return `${JSON.stringify(inv, null, 2)}\n`;
+}
+
+export function formatInvoiceText(inv: Invoice): string {
+  const header = ['Description', 'Quantity', 'Unit price', `Amount (${inv.currency})`];
+  const rows = inv.lines.map((l) => [l.description, l.quantity ?? '', l.unit_price ?? '', l.amount]);
+  const widths = header.map((h, i) => Math.max(h.length, inv.total.length, ...rows.map((r) => r[i]!.length)));
+  const fmt = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  const rule = widths.map((w) => '-'.repeat(w)).join('  ');
+  const out = [
+    `Invoice for ${inv.customer}, period ${inv.period}${inv.plan ? `, plan ${inv.plan}` : ''}`,
+    '',
+    fmt(header),
+    rule,
+    ...rows.map(fmt),
+    rule,
+    fmt(['Total', '', '', inv.total]),
+  ];
+  for (const [name, list] of Object.entries(inv.breakdowns)) {
+    if (list.length === 0 || (list.length === 1 && list[0]!.value === '')) continue;
+    out.push('', `Usage by ${name}:`);
+    const w = Math.max(...list.map((b) => (b.value || '(none)').length));
+    for (const b of list) out.push(`  ${(b.value || '(none)').padEnd(w)}  ${b.amount.padStart(inv.total.length)}  (${b.entries} call${b.entries === 1 ? '' : 's'})`);
+  }
+  if (inv.problems.unpriced > 0) {
+    const reasons = Object.entries(inv.problems.by_reason).map(([r, n]) => `${r}: ${n}`).join(', ');
+    out.push('', `warning: ${inv.problems.unpriced} call${inv.problems.unpriced === 1 ? ' is' : 's are'} not priced and not on this invoice (${reasons})`);
+  }
+  out.push(`(${inv.entries} ledger entries; rounded once to minor units, ${inv.rounding})`);
+  return `${out.join('\n')}\n`;
+}
+
+const CSV_COLUMNS = ['kind', 'description', 'model', 'component', 'quantity', 'unit_price', 'amount'] as const;
+
+function csvCell(v: string): string {
+  return /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+export function formatInvoiceCsv(inv: Invoice): string {
+  const rows = [
+    ['customer', 'period', 'currency', ...CSV_COLUMNS],
+    ...inv.lines.map((l: InvoiceLine) => [inv.customer, inv.period, inv.currency, ...CSV_COLUMNS.map((c) => l[c] ?? '')]),
+    [inv.customer, inv.period, inv.currency, 'total', 'Total', '', '', '', '', inv.total],
+  ];
+  return rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+}
+
+export function formatInvoice(inv: Invoice, format: InvoiceFormat): string {
+  return format === 'json' ? invoiceToJson(inv) : format === 'csv' ? formatInvoiceCsv(inv) : formatInvoiceText(inv);
+}
