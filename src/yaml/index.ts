@@ -59,6 +59,7 @@ export function loadYamlPricing(source: string, options: { file?: string } = {})
 
   const { view, locations, problems } = buildView(parsed, source);
   for (const p of problems) diagnostics.push(make(p.code, p.message, p.span));
+  if (problems.some((p) => p.code === 'yaml_too_large')) return { diagnostics: sortDiagnostics(diagnostics) };
   const schema = validateView(view, locations, file);
   diagnostics.push(...schema.diagnostics);
   const structural = diagnostics.some((d) => d.severity === 'error' && d.code !== 'duplicate_key');

@@ -4,7 +4,7 @@
  * never passes through a JS float and the schema can check how it was written.
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node as YamlNode } from 'yaml';
-import { spanAt, type SourceSpan } from '../errors/index.js';
+import type { SourcePosition, SourceSpan } from '../errors/index.js';
 
 export type JsonView = string | boolean | null | JsonView[] | { [key: string]: JsonView };
 
@@ -24,29 +24,56 @@ export interface ViewResult {
 }
 
 export function pointer(parent: string, key: string | number): string {
-  return `${parent}/${String(key).replace(/~/g, '~0').replace(/\//g, '~1')}`;
+  const k = String(key);
+  return `${parent}/${k.includes('~') || k.includes('/') ? k.replace(/~/g, '~0').replace(/\//g, '~1') : k}`;
 }
 
-const MAX_NODES = 200_000;
+/** A large pricing file has a few thousand values; anything far beyond is an alias bomb. */
+const MAX_NODES = 20_000;
+
+/**
+ * spanAt for many nodes of one source: line starts are indexed once and searched
+ * (errors' positionAt rescans the source on every call). Same results.
+ */
+export function spanIndex(source: string): (start: number, end?: number) => SourceSpan {
+  const starts = [0];
+  for (let i = 0; i < source.length; i++) if (source.charCodeAt(i) === 10) starts.push(i + 1);
+  const position = (offset: number): SourcePosition => {
+    const at = Math.min(Math.max(offset, 0), source.length);
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: at - starts[lo]! + 1, offset: at };
+  };
+  return (start, end = start) => ({ start: position(start), end: position(Math.max(start, end)) });
+}
 
 /** Build the JSON view of a parsed YAML document. */
 export function buildView(doc: Document, source: string): ViewResult {
   const locations = new Map<string, Located>();
   const problems: ViewResult['problems'] = [];
+  const spanAt = spanIndex(source);
   const span = (node: YamlNode | null | undefined, fallback: number): SourceSpan => {
     const r = node?.range;
-    return r ? spanAt(source, r[0], r[1]) : spanAt(source, fallback);
+    return r ? spanAt(r[0], r[1]) : spanAt(fallback);
   };
 
   let budget = MAX_NODES;
+  const resolved = new Map<unknown, unknown>();
   const visit = (node: unknown, path: string, depth: number, at: number): JsonView => {
     // Aliases can expand exponentially ("billion laughs"): bound depth and total size.
     if (depth > 64 || --budget < 0) {
-      if (budget === -1 || depth > 64) problems.push({ code: 'yaml_too_large', message: 'the document is nested too deeply or expands to too many values', span: spanAt(source, at) });
+      if (budget === -1 || depth > 64) problems.push({ code: 'yaml_too_large', message: 'the document is nested too deeply or expands to too many values', span: spanAt(at) });
       return null;
     }
     if (isAlias(node)) {
-      const target = node.resolve(doc);
+      // resolve() searches the whole document, so remember each alias's target.
+      let target = resolved.get(node);
+      if (target === undefined && !resolved.has(node)) resolved.set(node, (target = node.resolve(doc)));
       if (!target) {
         problems.push({ code: 'yaml_syntax', message: `unknown alias *${node.source}`, span: span(node, at) });
         return null;
@@ -88,7 +115,7 @@ export function buildView(doc: Document, source: string): ViewResult {
   };
 
   const root = doc.contents as YamlNode | null;
-  locations.set('', { value: root?.range ? span(root, 0) : spanAt(source, 0) });
+  locations.set('', { value: root?.range ? span(root, 0) : spanAt(0) });
   const view = visit(root, '', 0, 0);
   return { view, locations, problems };
 }
