@@ -5,7 +5,7 @@
  * `providerOptions.ratecard`, which providers ignore.
  */
 import { PendingCall, firstString, headerOf, type CallOutcome } from './call.js';
-import { fromAiSdkUsage } from './framework-usage.js';
+import { aiSdkUsage } from './framework-usage.js';
 import { isObj, str } from './instrument.js';
 import { resolveTracker, type TrackOptions } from './options.js';
 import type { CallOptions } from './types.js';
@@ -43,16 +43,16 @@ function requestIdOf(response: unknown): string | undefined {
   return firstString(headerOf(response.headers, 'x-request-id'), headerOf(response.headers, 'request-id'));
 }
 
-/** Raw usage (v2 Anthropic) comes from @ai-sdk/anthropic, whose provider id is `anthropic.*` already. */
+/** Raw Anthropic usage (v2) comes from @ai-sdk/anthropic, whose provider id is `anthropic.*` already. */
 function outcomeOf(usage: unknown, providerMetadata: unknown, response: unknown, model: ModelLike): CallOutcome {
-  const fu = fromAiSdkUsage(usage, providerMetadata);
+  const recorded = aiSdkUsage(usage, providerMetadata);
   const r = isObj(response) ? response : {};
   return {
-    usage: fu?.usage,
+    usage: recorded,
     model: str(r.modelId) ?? model.modelId,
     requestId: requestIdOf(response),
     responseId: str(r.id),
-    complete: fu !== undefined,
+    complete: recorded !== undefined,
   };
 }
 

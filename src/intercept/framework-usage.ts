@@ -1,116 +1,46 @@
 /**
- * Framework usage shapes → canonical buckets (src/usage/canonical.ts). The Vercel AI SDK
- * and LangChain already normalized the provider's usage into their own shapes, so the
- * provider-specific rules no longer apply; these are the frameworks' conventions:
+ * Which usage object to record for framework calls. The frameworks already normalized
+ * the provider's usage into their own shapes; those shapes are passed on as they are,
+ * and the ledger's normalizer (src/usage: `ai-sdk-v3`, `ai-sdk-v2`, `langchain`) turns
+ * them into canonical buckets with its consistency checks — one normalizer, not two.
  *
- * - AI SDK v3 (nested): `inputTokens.{total,noCache,cacheRead,cacheWrite}`,
- *   `outputTokens.{total,text,reasoning}`; the parts are exclusive.
- * - AI SDK v2 (flat): `inputTokens` INCLUDES `cachedInputTokens`, `outputTokens` INCLUDES
- *   `reasoningTokens` — except @ai-sdk/anthropic v2, whose `inputTokens` excludes cache
- *   traffic; there the raw Anthropic usage in `providerMetadata.anthropic.usage` is used.
- * - LangChain `usage_metadata`: totals include their `*_token_details`.
- *
- * Leftovers are not clamped: a negative bucket reaches the ledger, which rejects it as
- * inconsistent rather than guessing.
+ * - AI SDK: the `usage` object without its `raw` echo. For v2 Anthropic models the raw
+ *   Anthropic usage in `providerMetadata.anthropic.usage` is preferred: flat v2 usage has
+ *   no cache-write count.
+ * - LangChain: `usage_metadata` as is; else `llmOutput.tokenUsage` (older integrations),
+ *   which only has prompt/completion totals and becomes canonical `{ input, output }`
+ *   (cached tokens, if any, are then billed as input: over, never under).
  */
-import type { CanonicalUsage } from '../usage/canonical.js';
 import { isObj } from './instrument.js';
 
-type Canonical = Partial<Record<keyof CanonicalUsage, number>>;
 type Obj = Record<string, unknown>;
 
-const num = (x: unknown): number | undefined => (typeof x === 'number' && Number.isFinite(x) ? x : undefined);
+const num = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 
-/** Drop zero buckets so events stay small; `requests` stays implicit (1). */
-function compact(u: Canonical): Canonical {
-  const out: Canonical = {};
-  for (const [k, v] of Object.entries(u) as [keyof CanonicalUsage, number | undefined][]) if (v !== undefined && v !== 0) out[k] = v;
-  return out;
+/** Any count present at the top level or one level down. */
+function hasCount(o: Obj): boolean {
+  return Object.values(o).some((v) => num(v) || (isObj(v) && Object.values(v).some(num)));
 }
 
-export interface FrameworkUsage {
-  /** Canonical buckets, or the provider's raw usage when `raw` is true. */
-  usage: Obj;
-  raw: boolean;
-  /** Provider whose raw shape `usage` has (when raw). */
-  provider?: string;
-}
-
-/** AI SDK usage (v2 flat or v3 nested). Undefined when no count is known. */
-export function fromAiSdkUsage(usage: unknown, providerMetadata?: unknown): FrameworkUsage | undefined {
+/** The AI SDK usage to record (flat v2 or nested v3), or undefined when no count is known. */
+export function aiSdkUsage(usage: unknown, providerMetadata?: unknown): Obj | undefined {
   if (!isObj(usage)) return undefined;
-  const input = usage.inputTokens;
-  const output = usage.outputTokens;
-  if (isObj(input) || isObj(output)) {
-    const i = isObj(input) ? input : {};
-    const o = isObj(output) ? output : {};
-    const cacheRead = num(i.cacheRead) ?? 0;
-    const cacheWrite = num(i.cacheWrite) ?? 0;
-    const reasoning = num(o.reasoning) ?? 0;
-    const inTotal = num(i.total);
-    const outTotal = num(o.total);
-    if (inTotal === undefined && outTotal === undefined && num(i.noCache) === undefined && num(o.text) === undefined) return undefined;
-    return {
-      raw: false,
-      usage: compact({
-        input: num(i.noCache) ?? (inTotal ?? 0) - cacheRead - cacheWrite,
-        cache_read: cacheRead,
-        cache_write_5m: cacheWrite,
-        output: num(o.text) ?? (outTotal ?? 0) - reasoning,
-        reasoning,
-      }),
-    };
-  }
+  const flat = !isObj(usage.inputTokens) && !isObj(usage.outputTokens);
   const anthropicRaw = isObj(providerMetadata) && isObj(providerMetadata.anthropic) ? providerMetadata.anthropic.usage : undefined;
-  if (isObj(anthropicRaw)) return { raw: true, usage: anthropicRaw, provider: 'anthropic' };
-  const inTotal = num(input);
-  const outTotal = num(output);
-  if (inTotal === undefined && outTotal === undefined) return undefined;
-  const cached = num(usage.cachedInputTokens) ?? 0;
-  const reasoning = num(usage.reasoningTokens) ?? 0;
-  return {
-    raw: false,
-    usage: compact({ input: (inTotal ?? 0) - cached, cache_read: cached, output: (outTotal ?? 0) - reasoning, reasoning }),
-  };
+  if (flat && isObj(anthropicRaw)) return anthropicRaw as Obj;
+  const out: Obj = {};
+  for (const [k, v] of Object.entries(usage)) if (k !== 'raw' && v !== undefined && v !== null) out[k] = v;
+  return hasCount(out) ? out : undefined;
 }
 
-/** LangChain `usage_metadata` (input/output totals with details). */
-export function fromLangChainUsage(u: unknown): Obj | undefined {
-  if (!isObj(u)) return undefined;
-  const inTotal = num(u.input_tokens);
-  const outTotal = num(u.output_tokens);
-  if (inTotal === undefined && outTotal === undefined) return undefined;
-  const d = isObj(u.input_token_details) ? u.input_token_details : {};
-  const od = isObj(u.output_token_details) ? u.output_token_details : {};
-  const cacheRead = num(d.cache_read) ?? 0;
-  const cacheWrite = num(d.cache_creation) ?? 0;
-  // Some integrations add Anthropic's TTL split next to the total cache write.
-  const w1h = num(d.ephemeral_1h_input_tokens) ?? 0;
-  const w5m = num(d.ephemeral_5m_input_tokens) ?? cacheWrite - w1h;
-  const inAudio = num(d.audio) ?? 0;
-  const inImage = num(d.image) ?? 0;
-  const reasoning = num(od.reasoning) ?? 0;
-  const outAudio = num(od.audio) ?? 0;
-  const outImage = num(od.image) ?? 0;
-  return compact({
-    input: (inTotal ?? 0) - cacheRead - cacheWrite - inAudio - inImage,
-    cache_read: cacheRead,
-    cache_write_5m: w5m,
-    cache_write_1h: w1h,
-    input_audio: inAudio,
-    input_image: inImage,
-    output: (outTotal ?? 0) - reasoning - outAudio - outImage,
-    reasoning,
-    output_audio: outAudio,
-    output_image: outImage,
-  });
+/** LangChain `usage_metadata`, passed on when it holds counts. */
+export function langChainUsage(usageMetadata: unknown): Obj | undefined {
+  if (!isObj(usageMetadata) || !(num(usageMetadata.input_tokens) || num(usageMetadata.output_tokens))) return undefined;
+  return usageMetadata as Obj;
 }
 
-/** LangChain `llmOutput.tokenUsage` (older integrations): prompt/completion totals only. */
-export function fromLangChainTokenUsage(u: unknown): Obj | undefined {
-  if (!isObj(u)) return undefined;
-  const p = num(u.promptTokens);
-  const c = num(u.completionTokens);
-  if (p === undefined && c === undefined) return undefined;
-  return compact({ input: p ?? 0, output: c ?? 0 });
+/** LangChain `llmOutput.tokenUsage` (prompt/completion totals only) as canonical buckets. */
+export function langChainTokenUsage(u: unknown): Obj | undefined {
+  if (!isObj(u) || !(num(u.promptTokens) || num(u.completionTokens))) return undefined;
+  return { input: num(u.promptTokens) ? u.promptTokens : 0, output: num(u.completionTokens) ? u.completionTokens : 0 };
 }

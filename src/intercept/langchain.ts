@@ -6,7 +6,7 @@
  * Per-run attribution: `metadata: { ratecard: { customer: … } }` on the invocation.
  */
 import { PendingCall, type CallOutcome } from './call.js';
-import { fromLangChainTokenUsage, fromLangChainUsage } from './framework-usage.js';
+import { langChainTokenUsage, langChainUsage } from './framework-usage.js';
 import { isObj, str } from './instrument.js';
 import { resolveTracker, type TrackOptions } from './options.js';
 import type { CallOptions } from './types.js';
@@ -43,7 +43,7 @@ function outcomeOf(output: unknown, runId: string): CallOutcome {
   for (const g of gens) {
     const m = isObj(g) && isObj(g.message) ? g.message : undefined;
     message ??= m;
-    const u = m ? fromLangChainUsage(m.usage_metadata) : undefined;
+    const u = m ? langChainUsage(m.usage_metadata) : undefined;
     if (u) {
       message = m;
       usage = u;
@@ -51,7 +51,7 @@ function outcomeOf(output: unknown, runId: string): CallOutcome {
     }
   }
   const llmOutput = isObj(o.llmOutput) ? o.llmOutput : {};
-  usage ??= fromLangChainTokenUsage(llmOutput.tokenUsage);
+  usage ??= langChainTokenUsage(llmOutput.tokenUsage);
   const rm = message && isObj(message.response_metadata) ? message.response_metadata : {};
   return {
     usage,

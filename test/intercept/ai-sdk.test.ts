@@ -56,7 +56,7 @@ describe('ratecardMiddleware', () => {
       provider: 'openai',
       model: 'gpt-4o-2024-08-06',
       status: 'ok',
-      usage: { input: 20, cache_read: 90, cache_write_5m: 10, output: 40, reasoning: 10 },
+      usage: v3usage,
       attributes: { customer: 'acme', task: 'greet' },
       metadata: { api: 'ai-sdk', response_id: 'resp-1' },
     });
@@ -68,7 +68,7 @@ describe('ratecardMiddleware', () => {
     const result = await withAttribution({ conversation: 'c1' }, async () => streamText({ model, prompt: 'hi' }));
     expect(await result.text).toBe('Hello');
     await tracker.flush();
-    expect(events[0]).toMatchObject({ id: 'req-ai-s', status: 'ok', model: 'gpt-4o-2024-11-20', attributes: { conversation: 'c1' }, usage: { output: 40 } });
+    expect(events[0]).toMatchObject({ id: 'req-ai-s', status: 'ok', model: 'gpt-4o-2024-11-20', attributes: { conversation: 'c1' }, usage: v3usage });
     expect(events[0]!.ttft_ms).toBeGreaterThan(0);
   });
 
@@ -101,7 +101,7 @@ describe('ratecardMiddleware', () => {
     expect(events[0]).toMatchObject({ status: 'error', metadata: { error: 'AI_APICallError', http_status: '429' } });
   });
 
-  it('reads flat v2 usage (inclusive totals) and raw Anthropic usage from v2 provider metadata', async () => {
+  it('records flat v2 usage as reported and raw Anthropic usage from v2 provider metadata', async () => {
     const { events, tracker } = memoryTracker();
     const mw = ratecardMiddleware({ tracker });
     const v2 = (usage: unknown, providerMetadata?: unknown, provider = 'openai.chat') =>
@@ -115,7 +115,7 @@ describe('ratecardMiddleware', () => {
     const raw = { input_tokens: 10, cache_read_input_tokens: 60, output_tokens: 30 };
     await v2({ inputTokens: 10, outputTokens: 30, cachedInputTokens: 60 }, { anthropic: { usage: raw } }, 'anthropic.messages');
     await tracker.flush();
-    expect(events[0]!.usage).toEqual({ input: 40, cache_read: 60, output: 25, reasoning: 5 });
+    expect(events[0]!.usage).toEqual({ inputTokens: 100, outputTokens: 30, totalTokens: 130, cachedInputTokens: 60, reasoningTokens: 5 });
     expect(events[1]).toMatchObject({ provider: 'anthropic', usage: raw });
   });
 });

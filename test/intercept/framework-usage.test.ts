@@ -1,64 +1,77 @@
+/**
+ * What the framework integrations record, read back through the project's usage
+ * normalizer (src/usage, as the ledger does): exact exclusive buckets, nothing lost.
+ */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fromAiSdkUsage, fromLangChainUsage } from '../../src/intercept/framework-usage.js';
-import { parseCanonicalUsage } from '../../src/usage/parse-canonical.js';
-import { totalTokens } from '../../src/usage/canonical.js';
+import { aiSdkUsage, langChainTokenUsage, langChainUsage } from '../../src/intercept/framework-usage.js';
+import { normalizeUsage, totalTokens } from '../../src/usage/index.js';
 
 const n = fc.integer({ min: 0, max: 1_000_000 });
 
-describe('framework usage → canonical buckets', () => {
-  it('property: AI SDK v3 parts are kept exclusive and sum to the totals', () => {
+describe('framework usage as recorded → canonical buckets', () => {
+  it('property: AI SDK v3 usage (raw echo dropped) normalizes to its exclusive parts', () => {
     fc.assert(
       fc.property(n, n, n, n, n, (noCache, cacheRead, cacheWrite, text, reasoning) => {
-        const u = fromAiSdkUsage({
-          inputTokens: { total: noCache + cacheRead + cacheWrite, cacheRead, cacheWrite },
-          outputTokens: { total: text + reasoning, reasoning },
+        const recorded = aiSdkUsage({
+          inputTokens: { total: noCache + cacheRead + cacheWrite, noCache, cacheRead, cacheWrite },
+          outputTokens: { total: text + reasoning, text, reasoning },
+          raw: { some: 'provider echo' },
         })!;
-        const c = parseCanonicalUsage(u.usage);
-        expect(totalTokens(c)).toBe(noCache + cacheRead + cacheWrite + text + reasoning);
+        expect(recorded.raw).toBeUndefined();
+        const c = normalizeUsage({ usage: recorded, provider: 'openai' });
         expect([c.input, c.cache_read, c.cache_write_5m, c.output, c.reasoning]).toEqual([noCache, cacheRead, cacheWrite, text, reasoning]);
+        expect(totalTokens(c)).toBe(noCache + cacheRead + cacheWrite + text + reasoning);
       }),
     );
   });
 
-  it('property: LangChain usage_metadata splits totals into exclusive buckets without losing a token', () => {
+  it('property: AI SDK v2 flat usage (inclusive totals) loses no token', () => {
     fc.assert(
-      fc.property(n, n, n, n, n, n, (plain, read, write, audio, text, reasoning) => {
-        const c = parseCanonicalUsage(
-          fromLangChainUsage({
-            input_tokens: plain + read + write + audio,
-            output_tokens: text + reasoning,
-            total_tokens: plain + read + write + audio + text + reasoning,
-            input_token_details: { cache_read: read, cache_creation: write, audio },
-            output_token_details: { reasoning },
-          }),
-        );
-        expect(totalTokens(c)).toBe(plain + read + write + audio + text + reasoning);
-        expect(c.input).toBe(plain);
-        expect(c.cache_write_5m).toBe(write);
-        expect(c.output).toBe(text);
+      fc.property(n, n, n, n, (plain, cached, text, reasoning) => {
+        const recorded = aiSdkUsage({ inputTokens: plain + cached, outputTokens: text + reasoning, totalTokens: plain + cached + text + reasoning, cachedInputTokens: cached, reasoningTokens: reasoning })!;
+        const c = normalizeUsage({ usage: recorded, provider: 'openai' });
+        expect([c.input, c.cache_read, c.output, c.reasoning]).toEqual([plain, cached, text, reasoning]);
       }),
     );
   });
 
-  it('splits Anthropic cache-write TTLs when an integration reports them', () => {
-    expect(fromLangChainUsage({ input_tokens: 100, output_tokens: 1, input_token_details: { cache_creation: 30, ephemeral_1h_input_tokens: 20 } })).toEqual({
-      input: 70,
-      cache_write_5m: 10,
-      cache_write_1h: 20,
-      output: 1,
-    });
+  it('prefers the raw Anthropic usage of v2 provider metadata (it has the cache writes)', () => {
+    const raw = { input_tokens: 10, cache_read_input_tokens: 60, cache_creation_input_tokens: 5, output_tokens: 30 };
+    const recorded = aiSdkUsage({ inputTokens: 10, outputTokens: 30, cachedInputTokens: 60 }, { anthropic: { usage: raw } });
+    expect(recorded).toBe(raw);
+    expect(normalizeUsage({ usage: recorded, provider: 'anthropic' })).toMatchObject({ input: 10, cache_read: 60, cache_write_5m: 5, output: 30 });
   });
 
-  it('does not clamp inconsistent counts: the canonical parser rejects them (an error, not a guess)', () => {
-    const u = fromLangChainUsage({ input_tokens: 5, output_tokens: 1, input_token_details: { cache_read: 9 } });
-    expect(u!.input).toBe(-4);
-    expect(() => parseCanonicalUsage(u)).toThrow(/non-negative/);
+  it('property: LangChain usage_metadata normalizes into exclusive buckets without losing a token', () => {
+    fc.assert(
+      fc.property(n, n, n, n, n, (plain, read, write, text, reasoning) => {
+        const recorded = langChainUsage({
+          input_tokens: plain + read + write,
+          output_tokens: text + reasoning,
+          total_tokens: plain + read + write + text + reasoning,
+          input_token_details: { cache_read: read, cache_creation: write },
+          output_token_details: { reasoning },
+        });
+        const c = normalizeUsage({ usage: recorded });
+        expect([c.input, c.cache_read, c.cache_write_5m, c.output, c.reasoning]).toEqual([plain, read, write, text, reasoning]);
+      }),
+    );
+  });
+
+  it('inconsistent counts reach the normalizer unclamped and are rejected there (an error, not a guess)', () => {
+    const recorded = langChainUsage({ input_tokens: 5, output_tokens: 1, total_tokens: 6, input_token_details: { cache_read: 9 } });
+    expect(() => normalizeUsage({ usage: recorded })).toThrow();
+  });
+
+  it('reads llmOutput.tokenUsage as canonical input/output', () => {
+    expect(langChainTokenUsage({ promptTokens: 7, completionTokens: 3, totalTokens: 10 })).toEqual({ input: 7, output: 3 });
   });
 
   it('returns undefined when no count is known (the call is then incomplete, not zero)', () => {
-    expect(fromAiSdkUsage({ inputTokens: undefined, outputTokens: undefined })).toBeUndefined();
-    expect(fromAiSdkUsage({ inputTokens: { total: undefined }, outputTokens: { total: undefined } })).toBeUndefined();
-    expect(fromLangChainUsage({})).toBeUndefined();
+    expect(aiSdkUsage({ inputTokens: undefined, outputTokens: undefined })).toBeUndefined();
+    expect(aiSdkUsage({ inputTokens: { total: undefined }, outputTokens: { total: undefined } })).toBeUndefined();
+    expect(langChainUsage({})).toBeUndefined();
+    expect(langChainTokenUsage({})).toBeUndefined();
   });
 });

@@ -49,7 +49,7 @@ class UsageChatModel extends BaseChatModel {
 }
 
 describe('ratecardCallbacks (LangChain)', () => {
-  it('records invoke() from usage_metadata in canonical buckets, with model, provider and per-run attribution', async () => {
+  it('records invoke() with its usage_metadata, with model, provider and per-run attribution', async () => {
     const { events, tracker } = memoryTracker();
     const handler = ratecardCallbacks({ tracker, attributes: { customer: 'acme' } });
     const model = new UsageChatModel();
@@ -62,7 +62,7 @@ describe('ratecardCallbacks (LangChain)', () => {
       provider: 'Acme',
       model: 'acme-large-1-2025',
       status: 'ok',
-      usage: { input: 30, cache_read: 100, cache_write_5m: 20, output: 25, reasoning: 15 },
+      usage: USAGE,
       attributes: { customer: 'acme', agent: 'support-bot' },
       metadata: { api: 'langchain' },
     });
@@ -77,7 +77,7 @@ describe('ratecardCallbacks (LangChain)', () => {
     });
     expect(text).toBe('ab');
     await tracker.flush();
-    expect(events[0]).toMatchObject({ status: 'ok', attributes: { conversation: 'conv-9' }, usage: { input: 30, output: 25 } });
+    expect(events[0]).toMatchObject({ status: 'ok', attributes: { conversation: 'conv-9' }, usage: USAGE });
     expect(events[0]!.ttft_ms).toBeGreaterThan(0);
   });
 
