@@ -11,7 +11,7 @@ import type {
 import type { TierRange } from '../pricing/check.js';
 import type * as A from './ast.js';
 import type { Reporter } from './context.js';
-import { describe, Evaluator, singular, type Value } from './values.js';
+import { describe, Evaluator, singular, valueText, type Value } from './values.js';
 
 export type Locator = (owner: object, field: string | number) => SourceSpan | undefined;
 
@@ -139,10 +139,10 @@ export class DocumentBuilder {
     const v = this.evaluator.eval(s.value);
     if (v) {
       if (s.factor) {
-        if (v.dim === 'number' && rule.type === 'markup') rule.multiplier = formatDecimal(v.value);
+        if (v.dim === 'number' && rule.type === 'markup') rule.multiplier = valueText(v);
         else this.mismatch(s.value.span, 'a markup factor', 'a plain number like 1.2', v);
-      } else if (v.dim === 'percent') rule.percent = formatDecimal(v.value);
-      else if (rule.type === 'discount' && v.dim === 'price' && v.unit === 'requests' && this.currencyOk(v, s.value.span)) rule.fixed = formatDecimal(v.value);
+      } else if (v.dim === 'percent') rule.percent = valueText(v);
+      else if (rule.type === 'discount' && v.dim === 'price' && v.unit === 'requests' && this.currencyOk(v, s.value.span)) rule.fixed = valueText(v);
       else if (v.dim === 'number' || v.dim === 'money') {
         this.report.error('missing_unit', `a ${s.kind} needs a unit`, s.value.span,
           s.kind === 'markup' ? `write \`${formatDecimal(v.value)}%\` or \`markup factor ${formatDecimal(v.value)}\`` : `write \`${formatDecimal(v.value)}%\` or \`${formatDecimal(v.value)} per request\``);
@@ -289,7 +289,7 @@ export class DocumentBuilder {
         this.report.error('unit_mismatch', `${what} is charged per ${singular(unit)}, not per ${singular(v.unit)}`, e.span, `write \`… per ${unit === 'tokens' ? '1M tokens' : singular(unit)}\``);
         return undefined;
       }
-      return this.currencyOk(v, e.span) ? formatDecimal(v.value) : undefined;
+      return this.currencyOk(v, e.span) ? valueText(v) : undefined;
     }
     if (v.dim === 'number' || v.dim === 'money') {
       this.report.error('missing_unit', `${what} needs a unit`, e.span, `write \`${formatDecimal(v.value)} per ${unit === 'tokens' ? '1M tokens' : singular(unit)}\``);
@@ -302,7 +302,7 @@ export class DocumentBuilder {
   private money(e: A.Expr, what: string): string | undefined {
     const v = this.evaluator.eval(e);
     if (!v) return undefined;
-    if (v.dim === 'money' || v.dim === 'number') return this.currencyOk(v, e.span) ? formatDecimal(v.value) : undefined;
+    if (v.dim === 'money' || v.dim === 'number') return this.currencyOk(v, e.span) ? valueText(v) : undefined;
     this.mismatch(e.span, what, 'an amount of money', v);
     return undefined;
   }
@@ -310,7 +310,7 @@ export class DocumentBuilder {
   private percent(e: A.Expr, what: string): string | undefined {
     const v = this.evaluator.eval(e);
     if (!v) return undefined;
-    if (v.dim === 'percent') return formatDecimal(v.value);
+    if (v.dim === 'percent') return valueText(v);
     if (v.dim === 'number') this.report.error('missing_unit', `${what} is a percent`, e.span, `write \`${formatDecimal(v.value)}%\``);
     else this.mismatch(e.span, what, 'a percent', v);
     return undefined;

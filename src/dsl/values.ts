@@ -4,7 +4,7 @@
  * operators only combine compatible dimensions: money + tokens, a percent where a price
  * is expected, or a price without a unit are compile errors, never a silent guess.
  */
-import { Dec, type Decimal } from '../money/index.js';
+import { Dec, formatDecimal, type Decimal } from '../money/index.js';
 import type { SourceSpan } from '../errors/diagnostic.js';
 import type { Expr, Unit } from './ast.js';
 import type { Reporter } from './context.js';
@@ -19,6 +19,16 @@ export interface Value {
   unit?: Unit;
   /** money written with `$` or a code. */
   currency?: string;
+  /**
+   * The literal as written (without `_`) when the value is a bare literal: documents keep
+   * money and percents exactly as the author wrote them (`500.00`, like the YAML form).
+   */
+  literal?: string;
+}
+
+/** The document string of a value: the literal as written, else the canonical decimal. */
+export function valueText(v: Value): string {
+  return v.literal ?? formatDecimal(v.value);
 }
 
 const SUFFIX: Readonly<Record<string, string>> = { k: '1000', K: '1000', M: '1000000', B: '1000000000' };
@@ -48,6 +58,17 @@ export function singular(unit: Unit | undefined): string {
 
 const HUNDRED = new Dec(100);
 
+/** `v`'s shape with a computed value: no longer a literal as written. */
+function computed(v: Value, value: Decimal): Value {
+  const { literal: _written, ...rest } = v;
+  return { ...rest, value };
+}
+
+function plainText(text: string): string {
+  const t = text.replace(/_/g, '');
+  return t.startsWith('.') ? `0${t}` : t;
+}
+
 export class Evaluator {
   constructor(private readonly report: Reporter) {}
 
@@ -56,13 +77,13 @@ export class Evaluator {
     switch (e.kind) {
       case 'number': {
         const { value, counted } = literal(e.text);
-        return { dim: counted ? 'count' : 'number', value };
+        return counted ? { dim: 'count', value } : { dim: 'number', value, literal: plainText(e.text) };
       }
       case 'percent':
-        return this.plain(e.text, e.span, 'percent') ? { dim: 'percent', value: literal(e.text).value } : undefined;
+        return this.plain(e.text, e.span, 'percent') ? { dim: 'percent', value: literal(e.text).value, literal: plainText(e.text) } : undefined;
       case 'money': {
         if (!this.plain(e.text, e.span, 'amount of money')) return undefined;
-        return { dim: 'money', value: literal(e.text).value, currency: e.currency === '$' ? 'USD' : e.currency };
+        return { dim: 'money', value: literal(e.text).value, currency: e.currency === '$' ? 'USD' : e.currency, literal: plainText(e.text) };
       }
       case 'quantity':
         return { dim: 'count', value: literal(e.text).value, unit: e.unit };
@@ -96,7 +117,10 @@ export class Evaluator {
       this.report.error('invalid_unit_count', `a price is per a whole number of ${unit} above 0, not ${countText}`, span);
       return undefined;
     }
-    return this.exact(amount.value, count, span, { dim: 'price', unit, ...(amount.currency ? { currency: amount.currency } : {}) });
+    const shape: Omit<Value, 'value'> = { dim: 'price', unit, ...(amount.currency ? { currency: amount.currency } : {}) };
+    // A price per ONE unit is stored as written, like `0.000005 per token`.
+    if (count.eq(1) && amount.literal !== undefined) shape.literal = amount.literal;
+    return this.exact(amount.value, count, span, shape);
   }
 
   private add(l: Value, r: Value, op: '+' | '-', span: SourceSpan | undefined): Value | undefined {
@@ -122,8 +146,8 @@ export class Evaluator {
 
   private mul(l: Value, r: Value, span: SourceSpan | undefined): Value | undefined {
     for (const [a, b] of [[l, r], [r, l]] as const) {
-      if (a.dim === 'number') return { ...b, value: b.value.times(a.value) };
-      if (a.dim === 'percent' && b.dim !== 'count') return { ...b, value: b.value.times(a.value).div(HUNDRED) };
+      if (a.dim === 'number') return computed(b, b.value.times(a.value));
+      if (a.dim === 'percent' && b.dim !== 'count') return computed(b, b.value.times(a.value).div(HUNDRED));
       if (a.dim === 'count' && b.dim === 'price' && (!a.unit || a.unit === b.unit)) {
         return { dim: 'money', value: a.value.times(b.value), ...(b.currency ? { currency: b.currency } : {}) };
       }
@@ -137,7 +161,7 @@ export class Evaluator {
       this.report.error('division_by_zero', 'division by zero', span);
       return undefined;
     }
-    if (r.dim === 'number') return this.exact(l.value, r.value, span, { ...l });
+    if (r.dim === 'number') return this.exact(l.value, r.value, span, computed(l, l.value));
     if (l.dim === 'money' && r.dim === 'count' && r.unit) return this.exact(l.value, r.value, span, { dim: 'price', unit: r.unit, ...(l.currency ? { currency: l.currency } : {}) });
     if (l.dim === r.dim && l.unit === r.unit) return this.exact(l.value, r.value, span, { dim: 'number' });
     this.report.error('type_mismatch', `cannot divide ${describe(l)} by ${describe(r)}`, span);

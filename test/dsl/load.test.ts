@@ -90,10 +90,10 @@ budget "per-customer" per customer monthly $2_000.00 when plan = "pro" { alert a
       { type: 'discount', percent: '50', when: [{ attribute: 'service_tier', op: 'eq', values: ['batch'] }] },
       { type: 'discount', fixed: '0.001', scope: { models: ['claude-sonnet-4-5'] }, when: [{ attribute: 'tags', op: 'not_in', values: ['internal'] }] },
     ]);
-    expect(d.tiers[0]).toMatchObject({ mode: 'volume', meter: 'requests', period: 'monthly', tiers: [{ up_to: '1000', unit_price: '0.01' }, { up_to: '10000', unit_price: '0.008', flat_fee: '5' }, { unit_price: '0.005' }] });
-    expect(d.tiers[1]).toMatchObject({ mode: 'package', meter: 'web_searches', package: { size: '1000', price: '5', free: '100' } });
-    expect(d.plans[0]).toMatchObject({ name: 'enterprise', period: 'monthly', fee: '500', includes: { quantity: '100000000', meter: 'tokens' }, minimum: '1000', cap: '10000', tiers: [{ mode: 'graduated', meter: 'output_tokens', period: 'monthly' }] });
-    expect(d.budgets[0]).toMatchObject({ name: 'per-customer', per: 'customer', period: 'monthly', amount: '2000', alerts: ['50', '80', '100'], hard_limit: true });
+    expect(d.tiers[0]).toMatchObject({ mode: 'volume', meter: 'requests', period: 'monthly', tiers: [{ up_to: '1000', unit_price: '0.01' }, { up_to: '10000', unit_price: '0.008', flat_fee: '5.00' }, { unit_price: '0.005' }] });
+    expect(d.tiers[1]).toMatchObject({ mode: 'package', meter: 'web_searches', package: { size: '1000', price: '5.00', free: '100' } });
+    expect(d.plans[0]).toMatchObject({ name: 'enterprise', period: 'monthly', fee: '500.00', includes: { quantity: '100000000', meter: 'tokens' }, minimum: '1000.00', cap: '10000', tiers: [{ mode: 'graduated', meter: 'output_tokens', period: 'monthly' }] });
+    expect(d.budgets[0]).toMatchObject({ name: 'per-customer', per: 'customer', period: 'monthly', amount: '2000.00', alerts: ['50', '80', '100'], hard_limit: true });
   });
 
   it('keywords do not steal identifiers; quoted names take any text', () => {
