@@ -77,7 +77,7 @@ export class CompiledRatecard implements Rater {
 
   /** The models the document prices (not the catalog's). */
   models(): ModelInfo[] {
-    return this.document.models.map((m) => ({ id: m.id, ...(m.provider !== undefined ? { provider: m.provider } : {}), aliases: [...(m.aliases ?? [])] }));
+    return (Array.isArray(this.document.models) ? this.document.models : []).map((m) => ({ id: m.id, ...(m.provider !== undefined ? { provider: m.provider } : {}), aliases: [...(m.aliases ?? [])] }));
   }
 
   plan(name: string): Plan | undefined {

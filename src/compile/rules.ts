@@ -210,15 +210,11 @@ function filter<T extends { when?: Predicate }>(list: Scoped<T>[], target: RuleT
 }
 
 export function rulesFor(rules: DocRules, target: RuleTarget): ModelRules {
-  const out: ModelRules = {
+  return {
     markups: filter(rules.markups, target),
     percentDiscounts: filter(rules.percentDiscounts, target),
     fixedDiscounts: filter(rules.fixedDiscounts, target),
     schedules: filter(rules.schedules, target),
     planSchedules: new Map([...rules.planSchedules].map(([name, list]) => [name, filter(list, target)])),
-    conditional: false,
   };
-  const all = [...out.markups, ...out.percentDiscounts, ...out.fixedDiscounts, ...out.schedules, ...[...out.planSchedules.values()].flat()];
-  out.conditional = all.some((r) => r.when !== undefined);
-  return out;
 }

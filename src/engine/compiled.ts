@@ -74,8 +74,6 @@ export interface ModelRules {
   schedules: CompiledSchedule[];
   /** Plan name → that plan's schedules in scope. */
   planSchedules: Map<string, CompiledSchedule[]>;
-  /** Whether any rule above has a `when` (so the call context must be built). */
-  conditional: boolean;
 }
 
 export interface CompiledModel {

@@ -1,5 +1,4 @@
 export type * from './types.js';
-export { priceCall } from './quote.js';
 export { tierPeriodCharge, tierEventCharge, volumeTrueUp, buildTiers, periodCharge, eventCharge, type CompiledTiers } from './tiers.js';
 export { resolveRate, mergeRates, KIND_ORDER, FALLBACKS } from './rates.js';
 export { meterKinds, meterQuantity, METERS, isMeter } from './meters.js';
