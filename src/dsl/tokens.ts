@@ -7,7 +7,7 @@
  */
 import { createToken, Lexer, type TokenType } from 'chevrotain';
 
-export const Name = createToken({ name: 'Name', pattern: Lexer.NA });
+export const Name = createToken({ name: 'Name', pattern: Lexer.NA, label: 'a name' });
 /** Words that measure a quantity: tokens, requests, searches (singular or plural). */
 export const UnitWord = createToken({ name: 'UnitWord', pattern: Lexer.NA, label: 'a unit (tokens, requests, searches)' });
 export const Period = createToken({ name: 'Period', pattern: Lexer.NA, label: 'a period (daily, weekly, monthly, quarterly, yearly)' });
