@@ -10,3 +10,4 @@ export type { VerifyOptions, VerifyReport, VerifyProblem } from './verify.js';
 export type { RerateOptions, RerateReport } from './rerate.js';
 export type { UsageNormalizer } from './rate.js';
 export * from './invoice/index.js';
+export { openLedger, type OpenLedgerOptions } from './open.js';

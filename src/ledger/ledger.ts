@@ -9,6 +9,7 @@
  */
 import type { PeriodState, Rater } from '../engine/types.js';
 import { RatecardError } from '../errors/index.js';
+import { listPriceRater } from '../quote.js';
 import type { Period, PricingDocument } from '../pricing/document.js';
 import type { EntryRecord, Head, LedgerStorage } from '../storage/types.js';
 import { Aggregates, type AggregateSnapshot } from './aggregates.js';
@@ -24,7 +25,7 @@ import { verifyLedger, type VerifyOptions, type VerifyReport } from './verify.js
 
 export interface LedgerOptions {
   storage: LedgerStorage;
-  /** A compiled ratecard (or any Rater). Required to record; verify and invoices can run without. */
+  /** A compiled ratecard (or any Rater). Default: list prices from the built-in catalog. */
   ratecard?: Rater;
   /** Wall clock for `recorded_at` (tests inject one). */
   clock?: () => Date;
@@ -92,7 +93,6 @@ export class Ledger {
   /** Check, rate and append one usage event; returns the entry (the original one on an idempotent replay). */
   async record(event: UsageEvent): Promise<LedgerEntry> {
     const { key, payload } = checkEvent(event);
-    if (!this.ratecard) throw new RatecardError('ledger_no_ratecard', 'this ledger has no ratecard: pass `ratecard` (a compiled pricing file) to createLedger to record usage');
     const canon = canonicalJson(payload);
     const payloadHash = this.cipher ? this.cipher.payloadHash(canon) : sha256Hex(canon);
     return new Promise<LedgerEntry>((resolve, reject) => {
@@ -171,8 +171,12 @@ export class Ledger {
     }
   }
 
-  rateContext(aggs: Aggregates, rater: Rater | undefined = this.ratecard): RateContext {
-    if (!rater) throw new RatecardError('ledger_no_ratecard', 'a ratecard is required to rate usage');
+  /** The ratecard in use: the one given, else list prices from the built-in catalog. */
+  rater(): Rater {
+    return this.ratecard ?? listPriceRater();
+  }
+
+  rateContext(aggs: Aggregates, rater: Rater = this.rater()): RateContext {
     return { rater, normalize: this.normalize, period: this.period, stateFor: (c, k): PeriodState => aggs.periodState(PERIOD_ATTRIBUTE, c, k) };
   }
 
@@ -209,7 +213,7 @@ export class Ledger {
   /** Recompute the hash chain and re-rate every entry with the ratecard version it recorded. */
   async verify(options: VerifyOptions = {}): Promise<VerifyReport> {
     await this.open();
-    const raters = [...(options.ratecards ?? []), ...(this.ratecard ? [this.ratecard] : [])];
+    const raters = [...(options.ratecards ?? []), this.rater()];
     return verifyLedger(this, this.storage, this.cipher, { ...options, ratecards: raters });
   }
 
@@ -231,6 +235,7 @@ export class Ledger {
    */
   async invoice(input: InvoiceInput): Promise<Invoice> {
     await this.open();
+    if (this.encryptedWithoutKey) throw new RatecardError('encryption_key_required', 'this ledger holds encrypted attribution: pass the `encryption` key to build invoices');
     const document = input.document ?? documentOf(this.ratecard);
     const entries: LedgerEntry[] = [];
     for await (const e of this.entries()) if (e.attributes?.customer === input.customer) entries.push(e);

@@ -75,9 +75,13 @@ describe('ledger.record', () => {
     expect(problems).toHaveLength(6);
   });
 
-  it('requires a ratecard to record', async () => {
+  it('without a ratecard, prices at catalog list price and records the catalog price version', async () => {
     const l = createLedger({ storage: createMemoryStorage() });
-    await expect(l.record(ev('x'))).rejects.toMatchObject({ code: 'ledger_no_ratecard' });
+    const e = await l.record({ id: 'x', at: '2025-03-01T00:00:00Z', provider: 'openai', model: 'gpt-4o', usage: { input: 1_000_000, output: 1_000_000 } });
+    expect(e.rating).toMatchObject({ status: 'priced', currency: 'USD', price: '12.5', price_version: expect.stringMatching(/gpt-4o/) });
+    const unknown = await l.record({ id: 'y', at: '2025-03-01T00:00:00Z', model: 'no-such-model-xyz', usage: { input: 1 } });
+    expect(unknown.rating).toMatchObject({ status: 'unpriced', error: { code: 'model_not_found' } });
+    expect(await l.verify()).toMatchObject({ ok: true, rerated: 2 });
   });
 });
 
