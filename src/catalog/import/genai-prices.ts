@@ -3,10 +3,11 @@
  * requests), optionally a list of dated / time-of-day constrained prices, and long-context
  * tiers written as `{ base, tiers: [{ start, price }] }` per kind.
  */
+import { RatecardError } from '../../errors/ratecard-error.js';
 import type { LongContextTier, ModelPricing, RateKey, RateTable } from '../../pricing/document.js';
 import { canonicalProvider } from '../providers.js';
 import { perMillion, perThousand } from './float.js';
-import { emptyDocument, type ImportOptions, type ImportResult, type SkippedEntry } from './result.js';
+import { emptyDocument, UniqueModels, type ImportOptions, type ImportResult, type SkippedEntry } from './result.js';
 
 const MTOK_FIELDS: Record<string, RateKey> = {
   input_mtok: 'input',
@@ -99,12 +100,13 @@ export function mapGenaiPrices(prices: Record<string, unknown>): { rates: RateTa
 }
 
 export function importGenaiPrices(json: unknown, options: ImportOptions & { at?: string } = {}): ImportResult {
-  if (!Array.isArray(json)) throw new TypeError('genai-prices data.json must be a JSON array of providers');
+  if (!Array.isArray(json)) throw new RatecardError('import_invalid', 'genai-prices data.json must be a JSON array of providers');
   const doc = emptyDocument('imported from genai-prices');
   const skipped: SkippedEntry[] = [];
   const at = options.at ?? new Date().toISOString().slice(0, 10);
   const wanted = options.provider === undefined ? undefined : (canonicalProvider(options.provider) ?? options.provider.toLowerCase());
   let total = 0;
+  const unique = new UniqueModels();
   for (const p of json as GenaiProvider[]) {
     const provider = canonicalProvider(p.id) ?? p.id;
     for (const m of p.models ?? []) {
@@ -123,8 +125,9 @@ export function importGenaiPrices(json: unknown, options: ImportOptions & { at?:
       const aliases = genaiEqualsNames(m.match).filter((a) => a.toLowerCase() !== m.id.toLowerCase());
       if (aliases.length > 0) model.aliases = [...new Set(aliases)];
       if (mapped.long_context) model.long_context = mapped.long_context;
-      doc.models.push(model);
+      unique.add(key, model);
     }
   }
+  unique.finish(doc, skipped);
   return { document: doc, skipped, total, imported: doc.models.length };
 }

@@ -3,11 +3,12 @@
  * model key. Field names encode the kind, an optional long-context threshold
  * (`_above_200k_tokens`) and an optional service tier (`_batches`, `_flex`, `_priority`).
  */
+import { RatecardError } from '../../errors/ratecard-error.js';
 import type { LongContextTier, ModelPricing, RateKey, RateTable } from '../../pricing/document.js';
 import { canonicalProvider, providerFromLitellm } from '../providers.js';
 import type { ServiceTier, TierPrice } from '../types.js';
 import { perToken } from './float.js';
-import { emptyDocument, type ImportOptions, type ImportResult, type SkippedEntry } from './result.js';
+import { emptyDocument, UniqueModels, type ImportOptions, type ImportResult, type SkippedEntry } from './result.js';
 
 const BASE_FIELDS: Record<string, RateKey> = {
   input_cost_per_token: 'input',
@@ -112,10 +113,10 @@ export function litellmModelId(key: string, litellmProvider: string): string {
 export function importLitellm(json: unknown, options: ImportOptions = {}): ImportResult {
   const doc = emptyDocument('imported from LiteLLM');
   const skipped: SkippedEntry[] = [];
-  if (!json || typeof json !== 'object' || Array.isArray(json)) throw new TypeError('LiteLLM price map must be a JSON object');
+  if (!json || typeof json !== 'object' || Array.isArray(json)) throw new RatecardError('import_invalid', 'LiteLLM price map must be a JSON object');
   const entries = Object.entries(json as Record<string, unknown>);
   const wanted = options.provider === undefined ? undefined : (canonicalProvider(options.provider) ?? options.provider.toLowerCase());
-  const seen = new Set<string>();
+  const unique = new UniqueModels();
   for (const [key, raw] of entries) {
     if (key === 'sample_spec') { skipped.push({ key, reason: 'documentation entry, not a model' }); continue; }
     if (!raw || typeof raw !== 'object') { skipped.push({ key, reason: 'not an object' }); continue; }
@@ -129,12 +130,10 @@ export function importLitellm(json: unknown, options: ImportOptions = {}): Impor
     const mapped = mapLitellmEntry(entry);
     if ('skip' in mapped) { skipped.push({ key, reason: mapped.skip }); continue; }
     const id = litellmModelId(key, lp);
-    const dedupe = `${provider}\u0000${id.toLowerCase()}`;
-    if (seen.has(dedupe)) { skipped.push({ key, reason: `duplicate of ${provider}/${id}` }); continue; }
-    seen.add(dedupe);
     const model: ModelPricing = { id, provider, rates: mapped.rates };
     if (mapped.long_context) model.long_context = mapped.long_context;
-    doc.models.push(model);
+    unique.add(key, model);
   }
+  unique.finish(doc, skipped);
   return { document: doc, skipped, total: entries.length, imported: doc.models.length };
 }

@@ -2,10 +2,11 @@
  * models.dev `cost` tables: `{ provider: { model: { cost?: {...per 1M}, release_date } } }`.
  * `tiers: [{ tier: { size }, ...rates }]` are long-context prices above `size` prompt tokens.
  */
+import { RatecardError } from '../../errors/ratecard-error.js';
 import type { LongContextTier, ModelPricing, RateKey, RateTable } from '../../pricing/document.js';
 import { canonicalProvider } from '../providers.js';
 import { perMillion, perToken } from './float.js';
-import { emptyDocument, type ImportOptions, type ImportResult, type SkippedEntry } from './result.js';
+import { emptyDocument, UniqueModels, type ImportOptions, type ImportResult, type SkippedEntry } from './result.js';
 
 const FIELDS: Record<string, RateKey> = {
   input: 'input',
@@ -47,11 +48,12 @@ export function mapModelsDevCost(cost: Record<string, unknown>): { rates: RateTa
 }
 
 export function importModelsDev(json: unknown, options: ImportOptions = {}): ImportResult {
-  if (!json || typeof json !== 'object' || Array.isArray(json)) throw new TypeError('models.dev costs must be a JSON object of providers');
+  if (!json || typeof json !== 'object' || Array.isArray(json)) throw new RatecardError('import_invalid', 'models.dev costs must be a JSON object of providers');
   const doc = emptyDocument('imported from models.dev');
   const skipped: SkippedEntry[] = [];
   const wanted = options.provider === undefined ? undefined : (canonicalProvider(options.provider) ?? options.provider.toLowerCase());
   let total = 0;
+  const unique = new UniqueModels();
   for (const [pid, models] of Object.entries(json as Record<string, Record<string, { cost?: Record<string, unknown> }>>)) {
     const provider = canonicalProvider(pid) ?? pid;
     for (const [mid, entry] of Object.entries(models)) {
@@ -66,8 +68,9 @@ export function importModelsDev(json: unknown, options: ImportOptions = {}): Imp
       }
       const model: ModelPricing = { id: mid, provider, rates: mapped.rates };
       if (mapped.long_context) model.long_context = mapped.long_context;
-      doc.models.push(model);
+      unique.add(key, model);
     }
   }
+  unique.finish(doc, skipped);
   return { document: doc, skipped, total, imported: doc.models.length };
 }

@@ -7,4 +7,5 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
   fmt: { summary: 'print or rewrite .rate files in canonical form', load: () => import('./fmt.js').then((m) => m.run) },
   convert: { summary: 'convert a pricing file between .rate and YAML', load: () => import('./convert.js').then((m) => m.run) },
   bench: { summary: 'measure quote latency of a ratecard against a budget', load: () => import('./bench.js').then((m) => m.run) },
+  catalog: { summary: 'list, show and import model list prices', load: () => import('./catalog.js').then((m) => m.run) },
 };
