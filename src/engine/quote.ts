@@ -99,10 +99,16 @@ function meterCall(w: Walk, m: Meter, mask: number): number {
   return q;
 }
 
-function selectSchedules(w: Walk, list: CompiledSchedule[] | undefined): void {
+/**
+ * Add the schedules of `list` that hold for this call. `planMask` is what the call's plan
+ * schedules already price: a top-level schedule entirely inside it is overridden by the
+ * plan; any other overlap would price the same tokens twice and is an error.
+ */
+function selectSchedules(w: Walk, list: CompiledSchedule[] | undefined, planMask: number): void {
   if (!list) return;
   for (const s of list) {
     if (!holds(w, s.when)) continue;
+    if (planMask !== 0 && (s.mask & planMask) === s.mask) continue;
     if (w.tierMask & s.mask) {
       throw new RatecardError('tier_overlap', `two tier schedules price the same usage for this call: \`${s.rule}\` overlaps an earlier schedule; narrow their scope or conditions`, { details: { rule: s.rule } });
     }
@@ -156,8 +162,8 @@ export function priceCall(input: PriceInput): Quote {
 
   const w: Walk = { input, ctx: undefined, applied: undefined, tierMask: 0, metered: undefined, lines, scale };
   // Which schedules apply, so the allowance leaves their kinds alone.
-  if (plan) selectSchedules(w, rules.planSchedules.get(plan.name));
-  selectSchedules(w, rules.schedules);
+  if (plan) selectSchedules(w, rules.planSchedules.get(plan.name), 0);
+  selectSchedules(w, rules.schedules, w.tierMask);
 
   // 2. Allowance: free units this call = min(before+q, A) − min(before, A), in kind order.
   const allowance = plan?.allowance;

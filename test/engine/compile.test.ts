@@ -58,6 +58,17 @@ describe('compileRatecard', () => {
     expect(e.diagnostics.find((d) => d.code === 'unknown_rate')?.hint).toContain('output');
   });
 
+  it('neither compiling nor quoting mutates the document or the request', () => {
+    const freeze = <T>(o: T): T => {
+      if (o && typeof o === 'object') { Object.values(o).forEach(freeze); Object.freeze(o); }
+      return o;
+    };
+    const d = freeze(doc({ models: [GPT4O], rules: [{ type: 'markup', percent: '10' }], plans: [{ name: 'p', period: 'monthly', includes: { quantity: '5', meter: 'input' } }] }));
+    const rc = compileRatecard(d);
+    const request = freeze({ model: 'gpt-4o', usage: { input: 10 }, attributes: { plan: 'p', tags: ['a'] }, period: { quantities: { input: '1' } } });
+    expect(rc.quote(request).price).toBe('0.0000165'); // 6 of 10 input tokens billed (4 free left), ×1.1
+  });
+
   it('warns (without failing) when a scope names a model the file does not price', () => {
     const rc = compileRatecard(doc({ models: [GPT4O], rules: [{ type: 'markup', percent: '5', scope: { models: ['gpt-4o-mini'] } }] }));
     expect(rc.warnings.map((w) => [w.severity, w.code])).toEqual([['warning', 'unknown_model']]);

@@ -158,6 +158,16 @@ describe('tier schedules in quotes', () => {
     expect(q.metered).toEqual({ output_tokens: '10', input: '10' });
   });
 
+  it('a plan schedule overrides a top-level schedule on the same usage; a partial overlap is an error', () => {
+    const everyone: TierSchedule = { mode: 'graduated', meter: 'output_tokens', period: 'monthly', tiers: [{ unit_price: '3' }] };
+    const planned: Plan = { name: 'pro', period: 'monthly', tiers: [{ mode: 'graduated', meter: 'output_tokens', period: 'monthly', tiers: [{ unit_price: '1' }] }] };
+    const r = rc([], { tiers: [everyone], plans: [planned] });
+    expect(r.quote({ model: 'unit', usage: { output: 10 }, attributes: { plan: 'pro' } }).price).toBe('10');
+    expect(r.quote({ model: 'unit', usage: { output: 10 } }).price).toBe('30');
+    const partial = rc([], { tiers: [{ ...everyone, meter: 'tokens' }], plans: [planned] });
+    expect(errorOf(() => partial.quote({ model: 'unit', usage: { output: 10 }, attributes: { plan: 'pro' } })).code).toBe('tier_overlap');
+  });
+
   it('rejects malformed period quantities', () => {
     const e = errorOf(() => rc([], { tiers: [graduated] }).quote({ model: 'gpt-4o', usage: { output: 1 }, period: { quantities: { output_tokens: '1.5' } } }));
     expect(e.code).toBe('period_invalid');
