@@ -99,7 +99,7 @@ class Checker {
     for (const t of doc.tiers ?? []) this.schedule(t);
     const plans = new Map<string, Plan>();
     for (const p of doc.plans ?? []) {
-      const key = p.name.toLowerCase();
+      const key = (p.name ?? '').toLowerCase();
       if (plans.has(key)) this.report('duplicate_plan', `plan \`${p.name}\` is defined twice`, this.at(p, 'name'));
       else plans.set(key, p);
       this.plan(p);
@@ -165,6 +165,10 @@ class Checker {
 
   /** Model ids and aliases share one case-insensitive namespace. */
   private claimName(name: string, owner: object, field: string | number, aliasOf?: string): void {
+    if (typeof name !== 'string' || name === '') {
+      this.report('missing_name', aliasOf !== undefined ? `an alias of \`${aliasOf}\` is empty` : 'a model has no id', this.at(owner, field));
+      return;
+    }
     const key = name.toLowerCase();
     const existing = this.modelNames.get(key);
     if (existing !== undefined) {
