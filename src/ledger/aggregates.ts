@@ -38,6 +38,11 @@ export class Aggregates {
   }
 
   apply(entry: LedgerEntry): void {
+    // Entries without a rating (budget `alert` records) hold no usage: only the seq moves.
+    if (!entry.rating) {
+      if (entry.seq > this.appliedSeq) this.appliedSeq = entry.seq;
+      return;
+    }
     const period = entry.rating.period.key;
     for (const attribute of this.attributes) {
       const cell = this.cell(attribute, Aggregates.valueOf(entry, attribute), period);

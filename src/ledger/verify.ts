@@ -67,6 +67,11 @@ export async function verifyLedger(ledger: Ledger, storage: LedgerStorage, ciphe
         report.chain.push({ seq: r.seq, key: r.key, field: 'body', message: e instanceof Error ? e.message : String(e) });
         continue;
       }
+      // Unrated records (budget alerts) are chained and hashed like the rest, but carry no usage to re-rate.
+      if (!entry.rating) {
+        if (entry.key !== r.key || entry.type !== r.type) report.chain.push({ seq: r.seq, key: r.key, field: 'record', message: 'stored key/type differ from the hashed body' });
+        continue;
+      }
       if (entry.key !== r.key || entry.type !== r.type || entry.event.at !== r.at) {
         report.chain.push({ seq: r.seq, key: r.key, field: 'record', message: 'stored key/type/at differ from the hashed body' });
       }
