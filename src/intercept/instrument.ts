@@ -37,13 +37,13 @@ interface Tap {
 export function instrumentResult(result: unknown, tap: Tap): unknown {
   if (!isObj(result) || typeof result.then !== 'function') {
     // Synchronous result: nothing we understand; close the call so it is not left open.
-    guard(tap, () => onData(result, undefined, tap));
+    guard(tap, () => onData(result, tap));
     return result;
   }
   if (typeof result.withResponse === 'function') return patchApiPromise(result, tap);
   return (result as unknown as PromiseLike<unknown>).then(
     (data) => {
-      guard(tap, () => onData(data, undefined, tap));
+      guard(tap, () => onData(data, tap));
       return data;
     },
     (error: unknown) => {
@@ -54,42 +54,56 @@ export function instrumentResult(result: unknown, tap: Tap): unknown {
 }
 
 /**
- * Shadow then/catch/finally/withResponse on the instance. The parsed data flows through
- * one memoized `withResponse()` of the original, which also yields the response headers
- * (request id) without reading the body twice. `asResponse()` is left alone: a caller
- * reading the raw body gets it unread; the call then stays open until shutdown().
+ * Shadow then/catch/finally/withResponse on the instance (plain own properties over the
+ * prototype's). The parsed data flows once through the original `then` (Stainless
+ * caches the parse, so `withResponse()` afterwards returns the same, tapped, object).
+ * `asResponse()` is left alone: a caller reading the raw body gets it unread; such a
+ * call stays open until shutdown(), which records it as incomplete.
  */
 function patchApiPromise(p: Obj, tap: Tap): Obj {
+  const origThen = p.then as AnyFn;
   const origWithResponse = p.withResponse as AnyFn;
-  let tapped: Promise<{ data: unknown; response: unknown }> | undefined;
-  const run = (): Promise<{ data: unknown; response: unknown }> =>
-    (tapped ??= (origWithResponse.call(p) as Promise<{ data: unknown; response: unknown }>).then(
-      (r) => {
-        guard(tap, () => onData(r.data, r.response, tap));
-        return r;
+  const origAsResponse = typeof p.asResponse === 'function' ? (p.asResponse as () => Promise<unknown>) : undefined;
+  let tapped: Promise<unknown> | undefined;
+  const run = (): Promise<unknown> =>
+    (tapped ??= origThen.call(
+      p,
+      (data: unknown) => {
+        guard(tap, () => onData(data, tap, origAsResponse && (() => origAsResponse.call(p))));
+        return data;
       },
       (error: unknown) => {
         guard(tap, () => tap.call.fail(error));
         throw error;
       },
-    ));
-  const data = (): Promise<unknown> => run().then((r) => r.data);
-  define(p, 'then', (a?: AnyFn, b?: AnyFn) => data().then(a, b));
-  define(p, 'catch', (b?: AnyFn) => data().catch(b));
-  define(p, 'finally', (f?: () => void) => data().finally(f));
-  define(p, 'withResponse', () => run().then((r) => ({ ...r })));
+    ) as Promise<unknown>);
+  p.then = (a?: AnyFn, b?: AnyFn) => run().then(a, b);
+  p.catch = (b?: AnyFn) => run().then(undefined, b);
+  p.finally = (f?: () => void) => run().finally(f);
+  p.withResponse = () => run().then(() => origWithResponse.call(p));
   return p;
 }
 
-function onData(data: unknown, response: unknown, tap: Tap): void {
-  const headers = isObj(response) ? response.headers : undefined;
-  const requestId = headerOf(headers, tap.adapter.requestIdHeader) ?? (isObj(data) ? str(data._request_id) : undefined);
+/** Mutable so a stream can learn its request id from headers that resolve after it started. */
+interface Ids {
+  requestId: string | undefined;
+}
+
+function onData(data: unknown, tap: Tap, response?: () => Promise<unknown>): void {
+  const ids: Ids = { requestId: isObj(data) ? str(data._request_id) : undefined };
   if (isObj(data) && isStreamLike(data)) {
-    patchStream(data, tap, requestId);
+    // Streams carry no `_request_id`: read the header from the (already received) response.
+    response?.().then(
+      (r) => {
+        if (isObj(r)) ids.requestId ??= headerOf(r.headers, tap.adapter.requestIdHeader);
+      },
+      () => undefined,
+    );
+    patchStream(data, tap, ids);
     return;
   }
   const outcome = isObj(data) ? tap.adapter.fromBody(data as Record<string, unknown>) : { complete: false };
-  if (requestId) outcome.requestId = requestId;
+  if (ids.requestId) outcome.requestId = ids.requestId;
   tap.call.succeed(outcome);
 }
 
@@ -103,13 +117,13 @@ function isStreamLike(x: Obj): boolean {
  * async iterables get an own `Symbol.asyncIterator`. Only the first iterator is observed:
  * a second one is the SDK's "already consumed" error, not a new call.
  */
-function patchStream(stream: Obj, tap: Tap, requestId: string | undefined): void {
+function patchStream(stream: Obj, tap: Tap, ids: Ids): void {
   const observer = tap.adapter.observeStream(tap.hideUsageChunk);
   let claimed = false;
   const wrap = (inner: AsyncIterator<unknown>): AsyncIterator<unknown> => {
     if (claimed) return inner;
     claimed = true;
-    return observeIterator(inner, observer, tap, requestId);
+    return observeIterator(inner, observer, tap, ids);
   };
   if (typeof stream.iterator === 'function') {
     const orig = stream.iterator as () => AsyncIterator<unknown>;
@@ -120,44 +134,53 @@ function patchStream(stream: Obj, tap: Tap, requestId: string | undefined): void
   }
 }
 
-async function* observeIterator(inner: AsyncIterator<unknown>, observer: StreamObserver, tap: Tap, requestId: string | undefined): AsyncGenerator<unknown> {
-  let ended = false;
-  let reason = 'stream_abandoned';
-  try {
-    for (;;) {
-      const r = await inner.next();
-      if (r.done) {
-        ended = true;
-        reason = 'stream_ended_without_usage';
-        return;
-      }
-      let hide = false;
-      try {
-        hide = observer.onEvent(r.value, tap.call);
-      } catch {
-        tap.onInternalError();
-      }
-      if (!hide) yield r.value;
-    }
-  } catch (error) {
-    ended = true;
-    reason = `stream_error: ${errorName(error)}`;
-    throw error;
-  } finally {
-    // Abandoned (break / return / cancel): close the SDK iterator so it aborts the request.
-    if (!ended) {
-      try {
-        await inner.return?.();
-      } catch {
-        // the caller is leaving; a failing close is not theirs to handle
-      }
-    }
+/**
+ * A hand-written iterator (one `then` per event, cheaper than an async generator) that
+ * finishes the call exactly once: at the end, on an error, or on return() — the path
+ * a `break`, a cancelled ReadableStream or an abort takes.
+ */
+function observeIterator(inner: AsyncIterator<unknown>, observer: StreamObserver, tap: Tap, ids: Ids): AsyncIterableIterator<unknown> {
+  let finished = false;
+  const finish = (reason: string): void => {
+    if (finished) return;
+    finished = true;
     guard(tap, () => {
       const outcome = observer.outcome();
-      if (requestId) outcome.requestId = requestId;
+      if (ids.requestId) outcome.requestId = ids.requestId;
       tap.call.succeed(outcome, reason);
     });
-  }
+  };
+  const onResult = (r: IteratorResult<unknown>): IteratorResult<unknown> | Promise<IteratorResult<unknown>> => {
+    if (r.done) {
+      finish('stream_ended_without_usage');
+      return r;
+    }
+    let hide = false;
+    try {
+      hide = observer.onEvent(r.value, tap.call);
+    } catch {
+      tap.onInternalError();
+    }
+    return hide ? inner.next().then(onResult, onError) : r;
+  };
+  const onError = (error: unknown): never => {
+    finish(`stream_error: ${errorName(error)}`);
+    throw error;
+  };
+  const it: AsyncIterableIterator<unknown> = {
+    next: () => (finished ? inner.next() : inner.next().then(onResult, onError)),
+    return: (value?: unknown) => {
+      finish('stream_abandoned');
+      // Close the SDK iterator so it aborts the request.
+      return inner.return ? inner.return(value) : Promise.resolve({ done: true as const, value });
+    },
+    throw: (error?: unknown) => {
+      finish('stream_abandoned');
+      return inner.throw ? inner.throw(error) : Promise.reject(error);
+    },
+    [Symbol.asyncIterator]: () => it,
+  };
+  return it;
 }
 
 function errorName(e: unknown): string {

@@ -46,36 +46,34 @@ let routed: { perCall: CallOptions | undefined; hit: boolean } | undefined;
 
 export function wrapWithSpec<T extends object>(client: T, spec: Spec, ctx: WrapContext): T {
   const proxies = new WeakMap<object, object>();
-  const bound = new WeakMap<object, Map<PropertyKey, unknown>>();
 
   const proxyFor = (target: object, node: { [name: string]: Spec }, root: Spec): object => {
     const cached = proxies.get(target);
     if (cached) return cached;
-    const methods = new Map<PropertyKey, unknown>();
-    bound.set(target, methods);
+    // What each property resolved to, valid while the target still holds the same value.
+    const memo = new Map<PropertyKey, { orig: unknown; out: unknown }>();
     const proxy: object = new Proxy(target, {
       get(t, prop) {
         const value = Reflect.get(t, prop, t);
-        if (value === null || (typeof value !== 'object' && typeof value !== 'function') || isFrozenProp(t, prop)) return value;
-        const sub = typeof prop === 'string' && Object.hasOwn(node, prop) ? node[prop] : undefined;
-        if (sub === undefined) return bindTo(t, prop, value, methods);
-        const memo = methods.get(prop);
-        if (memo !== undefined && (memo as { __orig?: unknown }).__orig === value) return memo;
-        let out: unknown;
-        if (isSpecLeaf(sub) && typeof value === 'function') {
-          if (sub.kind === 'call') out = interceptCall(ctx, sub, t, value as Fn);
-          else if (sub.kind === 'route') out = interceptRoute(ctx, sub, t, value as Fn, () => proxy);
-          else out = rewrap(value as Fn, t, root);
-        } else if (!isSpecLeaf(sub) && typeof value === 'object') {
-          return proxyFor(value, sub, root);
-        } else {
-          return bindTo(t, prop, value, methods);
-        }
-        Object.defineProperty(out, '__orig', { value });
-        methods.set(prop, out);
+        if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return value;
+        const hit = memo.get(prop);
+        if (hit !== undefined && hit.orig === value) return hit.out;
+        const out = resolve(t, prop, value);
+        memo.set(prop, { orig: value, out });
         return out;
       },
     });
+    const resolve = (t: object, prop: PropertyKey, value: object): unknown => {
+      if (isFrozenProp(t, prop)) return value;
+      const sub = typeof prop === 'string' && Object.hasOwn(node, prop) ? node[prop] : undefined;
+      if (sub !== undefined && isSpecLeaf(sub) && typeof value === 'function') {
+        if (sub.kind === 'call') return interceptCall(ctx, sub, t, value as Fn);
+        if (sub.kind === 'route') return interceptRoute(ctx, sub, t, value as Fn, proxy);
+        return rewrap(value as Fn, t, root);
+      }
+      if (sub !== undefined && !isSpecLeaf(sub) && typeof value === 'object') return proxyFor(value, sub, root);
+      return typeof value === 'function' ? (value as Fn).bind(t) : value;
+    };
     proxies.set(target, proxy);
     return proxy;
   };
@@ -100,16 +98,6 @@ function isSpecLeaf(s: Spec): s is MethodSpec | RouteSpec | RewrapSpec {
 function isFrozenProp(target: object, prop: PropertyKey): boolean {
   const d = Object.getOwnPropertyDescriptor(target, prop);
   return d !== undefined && d.configurable === false && d.writable === false;
-}
-
-function bindTo(target: object, prop: PropertyKey, value: unknown, cache: Map<PropertyKey, unknown>): unknown {
-  if (typeof value !== 'function') return value;
-  const memo = cache.get(prop) as { __orig?: unknown } | undefined;
-  if (memo && memo.__orig === value) return memo;
-  const fn = (value as Fn).bind(target);
-  Object.defineProperty(fn, '__orig', { value });
-  cache.set(prop, fn);
-  return fn;
 }
 
 /** Split the per-call `ratecard` option out of the SDK request options (args[1]). */
@@ -168,7 +156,7 @@ function interceptCall(ctx: WrapContext, spec: MethodSpec, target: object, orig:
   };
 }
 
-function interceptRoute(ctx: WrapContext, spec: RouteSpec, target: object, orig: Fn, self: () => object): Fn {
+function interceptRoute(ctx: WrapContext, spec: RouteSpec, target: object, orig: Fn, self: object): Fn {
   return function routedHelper(...args: unknown[]) {
     let perCall: CallOptions | undefined;
     try {
@@ -182,7 +170,7 @@ function interceptRoute(ctx: WrapContext, spec: RouteSpec, target: object, orig:
     let result: unknown;
     try {
       // `this` = the proxy, so the helper's own `this.create(...)` is intercepted.
-      result = orig.apply(self(), args);
+      result = orig.apply(self, args);
     } finally {
       routed = outer;
     }

@@ -2,14 +2,15 @@
  * The tracker: a bounded in-memory queue between intercepted calls and the Recorder.
  * The caller's path only pushes (synchronously, O(1)); a full queue drops and counts
  * rather than blocking or growing. Draining happens off the caller's path: on a
- * setImmediate once `batchSize` events wait, or on an unref'd timer, or on flush().
+ * setImmediate once `batchSize` events wait, on an unref'd timer, on flush(), or in a
+ * microtask once the queue is half full.
  */
 import { RatecardError } from '../errors/index.js';
 import type { Recorder, TrackerStats, UsageEvent } from './types.js';
 
 export interface TrackerOptions {
   recorder: Recorder;
-  /** Queue capacity; pushes beyond it are dropped and counted. Default 10_000. */
+  /** Queue capacity; pushes beyond it are dropped and counted. Default 4096 (about 2.5 MB when full). */
   maxQueue?: number;
   /** Drain as soon as this many events wait. Default 64. */
   batchSize?: number;
@@ -36,6 +37,7 @@ export class Tracker {
   #immediate: NodeJS.Immediate | undefined;
   #draining: Promise<void> | undefined;
   #closed = false;
+  #urgent = false;
   readonly #inflight = new Set<InflightCall>();
   readonly #stats = { pushed: 0, recorded: 0, dropped: 0, failed: 0, internal_errors: 0 };
 
@@ -44,7 +46,7 @@ export class Tracker {
       throw new RatecardError('tracker_invalid_recorder', 'a tracker needs a recorder: an object with a record(event) method');
     }
     this.#recorder = options.recorder;
-    this.#max = positiveInt(options.maxQueue, 10_000, 'maxQueue');
+    this.#max = positiveInt(options.maxQueue, 4096, 'maxQueue');
     this.#batch = positiveInt(options.batchSize, 64, 'batchSize');
     this.#interval = positiveInt(options.flushIntervalMs, 1000, 'flushIntervalMs');
     this.#onError = options.onError;
@@ -58,7 +60,15 @@ export class Tracker {
     }
     this.#queue.push(event);
     this.#stats.pushed++;
-    if (this.#queue.length >= this.#batch) {
+    if (this.#queue.length * 2 >= this.#max && !this.#urgent) {
+      // Half full: a caller that never yields to the event loop (a microtask-only loop)
+      // would starve setImmediate; drain in a microtask rather than start dropping.
+      this.#urgent = true;
+      queueMicrotask(() => {
+        this.#urgent = false;
+        void this.#drain();
+      });
+    } else if (this.#queue.length >= this.#batch) {
       this.#immediate ??= setImmediate(() => {
         this.#immediate = undefined;
         void this.#drain();

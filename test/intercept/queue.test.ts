@@ -48,6 +48,18 @@ describe('Tracker queue', () => {
     expect(t.stats()).toMatchObject({ recorded: 2, queued: 0 });
   });
 
+  it('drains from a microtask once half full, so a loop that never yields to the event loop does not drop', async () => {
+    const seen: string[] = [];
+    const t = createTracker({ recorder: { record: (e) => void seen.push(e.id) }, maxQueue: 8, batchSize: 1000, flushIntervalMs: 60_000 });
+    for (let i = 0; i < 100; i++) {
+      t.push(ev(String(i)));
+      await Promise.resolve(); // microtasks only: setImmediate and timers never run here
+    }
+    expect(t.stats().dropped).toBe(0);
+    await t.flush();
+    expect(seen).toHaveLength(100);
+  });
+
   it('counts recorder failures (sync throw and rejection) and reports them to onError', async () => {
     const errors: string[] = [];
     const t = createTracker({
