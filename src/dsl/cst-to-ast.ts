@@ -18,7 +18,12 @@ class NodeLimit extends Error {}
 
 export class CstToAst {
   private count = 0;
-  constructor(private readonly report: Reporter) {}
+  /** With `clean` (the parser reported nothing), no node can be damaged, so the walks are skipped. */
+  constructor(private readonly report: Reporter, private readonly clean = false) {}
+
+  private damaged(node: CstNode, entriesToo = false): boolean {
+    return !this.clean && isDamaged(node, entriesToo);
+  }
 
   program(cst: CstNode): A.Program {
     const statements: A.Statement[] = [];
@@ -42,7 +47,7 @@ export class CstToAst {
           continue;
         }
         inStrayRun = false;
-        afterDamage = isDamaged(el);
+        afterDamage = this.damaged(el);
         if (afterDamage) {
           damagedLine = el.location?.endLine ?? 0;
           continue;
@@ -101,12 +106,12 @@ export class CstToAst {
     const m: A.ModelStmt = { kind: 'model', name: this.nameValue(names[0]!), entries: [], span };
     if (names[1]) m.provider = this.nameValue(names[1]);
     for (const e of ordered(n)) {
-      if ('image' in e || isDamaged(e)) continue;
+      if ('image' in e || this.damaged(e)) continue;
       if (e.name === 'rateEntry') m.entries.push(this.rateEntry(e));
       else if (e.name === 'aliasEntry') m.entries.push(this.node({ kind: 'alias', names: this.nameList(child(e, 'nameList')!), span: nodeSpan(e) }));
       else if (e.name === 'longContext') {
-        const rates = nodes(e, 'rateEntry').filter((r) => !isDamaged(r, true)).map((r) => this.rateEntry(r));
-        nodes(e, 'unknownEntry').filter((u) => !isDamaged(u, true)).forEach((u) => this.unknownEntry(u, 'longContext', 'rate'));
+        const rates = nodes(e, 'rateEntry').filter((r) => !this.damaged(r, true)).map((r) => this.rateEntry(r));
+        nodes(e, 'unknownEntry').filter((u) => !this.damaged(u, true)).forEach((u) => this.unknownEntry(u, 'longContext', 'rate'));
         m.entries.push(this.node({ kind: 'long_context', threshold: this.expression(child(e, 'expression')!), rates, span: nodeSpan(e) }));
       } else if (e.name === 'unknownEntry') this.unknownEntry(e, 'modelStmt', 'model entry');
     }
@@ -184,7 +189,7 @@ export class CstToAst {
     if (period) s.period = period.image as Period;
     this.applicability(n, s);
     for (const e of ordered(n)) {
-      if ('image' in e || isDamaged(e, true)) continue;
+      if ('image' in e || this.damaged(e, true)) continue;
       if (e.name === 'tierLine') s.entries.push(this.tierLine(e));
       else if (e.name === 'freeLine') s.entries.push(this.node({ kind: 'free', quantity: this.expression(child(e, 'expression')!), span: nodeSpan(e) }));
       else if (e.name === 'packageLine') s.entries.push(this.node({ kind: 'package_price', price: this.expression(child(e, 'expression')!), span: nodeSpan(e) }));
@@ -232,7 +237,7 @@ export class CstToAst {
   private plan(n: CstNode, span: SourceSpan): A.PlanStmt {
     const p: A.PlanStmt = { kind: 'plan', name: this.nameValue(child(n, 'nameValue')!), period: token(n, 'Period')!.image as Period, entries: [], span };
     for (const e of ordered(n)) {
-      if ('image' in e || isDamaged(e, e.name !== 'tiersStmt')) continue;
+      if ('image' in e || this.damaged(e, e.name !== 'tiersStmt')) continue;
       if (e.name === 'planAmount') {
         const kind = token(e, 'Fee') ? 'fee' : token(e, 'Minimum') ? 'minimum' : 'cap';
         p.entries.push(this.node({ kind, value: this.expression(child(e, 'expression')!), span: nodeSpan(e) }));
@@ -253,10 +258,10 @@ export class CstToAst {
     if (name) b.name = this.string(name);
     const when = child(n, 'whenClause');
     if (when) b.when = nodes(when, 'clause').map((c) => this.clause(c));
-    const alerts = nodes(n, 'alertEntry').filter((a) => !isDamaged(a, true)).flatMap((a) => nodes(a, 'expression').map((x) => this.expression(x)));
+    const alerts = nodes(n, 'alertEntry').filter((a) => !this.damaged(a, true)).flatMap((a) => nodes(a, 'expression').map((x) => this.expression(x)));
     if (alerts.length > 0) b.alerts = alerts;
     if (token(n, 'Hard')) b.hardLimit = true;
-    nodes(n, 'unknownEntry').filter((u) => !isDamaged(u, true)).forEach((u) => this.unknownEntry(u, 'budgetStmt', 'budget entry'));
+    nodes(n, 'unknownEntry').filter((u) => !this.damaged(u, true)).forEach((u) => this.unknownEntry(u, 'budgetStmt', 'budget entry'));
     return this.node(b);
   }
 

@@ -48,7 +48,7 @@ function parseInto(source: string, report: Reporter): Omit<ParsedRate, 'diagnost
   const syntax = parseSyntax(source, report);
   const comments: Comment[] = syntax.comments.map((t) => ({ text: t.image, offset: t.startOffset, line: t.startLine ?? 1, endLine: t.endLine ?? t.startLine ?? 1 }));
   if (!syntax.cst) return { comments, syntaxErrors: true };
-  const program = new CstToAst(report).program(syntax.cst);
+  const program = new CstToAst(report, !syntax.syntaxErrors).program(syntax.cst);
   return { program, comments, syntaxErrors: syntax.syntaxErrors };
 }
 

@@ -7,6 +7,10 @@
  */
 import { createToken, Lexer, type TokenType } from 'chevrotain';
 
+/** Every token that cannot start a statement: what the top level skips, one at a time, after an error. */
+export const Stray = createToken({ name: 'Stray', pattern: Lexer.NA, label: 'a statement' });
+const STATEMENT_WORDS = new Set(['ratecard', 'currency', 'use', 'rounding', 'model', 'markup', 'discount', 'tiers', 'plan', 'budget']);
+
 export const Name = createToken({ name: 'Name', pattern: Lexer.NA, label: 'a name' });
 /** Words that measure a quantity: tokens, requests, searches (singular or plural). */
 export const UnitWord = createToken({ name: 'UnitWord', pattern: Lexer.NA, label: 'a unit (tokens, requests, searches)' });
@@ -17,14 +21,14 @@ export const Identifier = createToken({
   name: 'Identifier',
   // Inner `-` and `.` allow model names like gpt-4o-2024-08-06 and claude-3.5-sonnet unquoted.
   pattern: /[A-Za-z_][A-Za-z0-9_]*(?:[.-][A-Za-z0-9_]+)*/,
-  categories: [Name],
+  categories: [Name, Stray],
 });
 
 /** Three upper-case letters: an ISO 4217 code after an amount (`500 EUR`) or as a name. */
 export const CurrencyCode = createToken({
   name: 'CurrencyCode',
   pattern: /[A-Z]{3}(?![A-Za-z0-9_]|[.-][A-Za-z0-9_])/,
-  categories: [Name],
+  categories: [Name, Stray],
 });
 
 const keywordTokens: TokenType[] = [];
@@ -34,7 +38,7 @@ function kw(word: string, options: { pattern?: RegExp; categories?: TokenType[];
     pattern: options.pattern ?? new RegExp(word),
     label: `\`${word}\``,
     longer_alt: Identifier,
-    categories: [Name, ...(options.categories ?? [])],
+    categories: [Name, ...(STATEMENT_WORDS.has(word) ? [] : [Stray]), ...(options.categories ?? [])],
   });
   keywordTokens.push(t);
   return t;
@@ -108,33 +112,34 @@ export const Quarterly = kw('quarterly', { categories: [Period] });
 export const Yearly = kw('yearly', { categories: [Period] });
 
 /** Cache TTLs (`5m`, `1h`). Lower-case `m` is minutes; upper-case `M` is a million. */
-export const Duration = createToken({ name: 'Duration', pattern: /\d+[mh](?![A-Za-z0-9_])/, label: 'a duration like `5m`' });
+export const Duration = createToken({ name: 'Duration', pattern: /\d+[mh](?![A-Za-z0-9_])/, label: 'a duration like `5m`', categories: [Stray] });
 /** Exact decimal with optional `_` separators and a count suffix (k = thousand, M = million, B = billion). */
 export const NumberLit = createToken({
   name: 'NumberLit',
   pattern: /(?:\d[\d_]*(?:\.\d[\d_]*)?|\.\d[\d_]*)[kKMB]?(?![A-Za-z0-9_])/,
   label: 'a number',
+  categories: [Stray],
 });
-export const StringLit = createToken({ name: 'StringLit', pattern: /"(?:[^"\\\n\r]|\\[^\n\r])*"/, label: 'a string' });
+export const StringLit = createToken({ name: 'StringLit', pattern: /"(?:[^"\\\n\r]|\\[^\n\r])*"/, label: 'a string', categories: [Stray] });
 /** Matched only when StringLit fails: reported as `unterminated_string`, never dropped. */
 export const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /"(?:[^"\\\n\r]|\\[^\n\r])*\\?/, label: 'an unterminated string', group: 'invalid' });
 export const Comment = createToken({ name: 'Comment', pattern: /(?:#|\/\/)[^\n\r]*/, group: 'comments' });
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n\f\uFEFF]+/, group: Lexer.SKIPPED, line_breaks: true });
 
-export const LBrace = createToken({ name: 'LBrace', pattern: /\{/, label: '`{`' });
-export const RBrace = createToken({ name: 'RBrace', pattern: /\}/, label: '`}`' });
-export const LParen = createToken({ name: 'LParen', pattern: /\(/, label: '`(`' });
-export const RParen = createToken({ name: 'RParen', pattern: /\)/, label: '`)`' });
-export const Comma = createToken({ name: 'Comma', pattern: /,/, label: '`,`' });
+export const LBrace = createToken({ name: 'LBrace', pattern: /\{/, label: '`{`', categories: [Stray] });
+export const RBrace = createToken({ name: 'RBrace', pattern: /\}/, label: '`}`', categories: [Stray] });
+export const LParen = createToken({ name: 'LParen', pattern: /\(/, label: '`(`', categories: [Stray] });
+export const RParen = createToken({ name: 'RParen', pattern: /\)/, label: '`)`', categories: [Stray] });
+export const Comma = createToken({ name: 'Comma', pattern: /,/, label: '`,`', categories: [Stray] });
 export const Semicolon = createToken({ name: 'Semicolon', pattern: /;/, label: '`;`' });
-export const PercentSign = createToken({ name: 'PercentSign', pattern: /%/, label: '`%`' });
-export const Dollar = createToken({ name: 'Dollar', pattern: /\$/, label: '`$`' });
-export const Plus = createToken({ name: 'Plus', pattern: /\+/, label: '`+`' });
-export const Minus = createToken({ name: 'Minus', pattern: /-/, label: '`-`' });
-export const Star = createToken({ name: 'Star', pattern: /\*|×/, label: '`*`' });
-export const Slash = createToken({ name: 'Slash', pattern: /\//, label: '`/`' });
-export const NotEq = createToken({ name: 'NotEq', pattern: /!=/, label: '`!=`' });
-export const Eq = createToken({ name: 'Eq', pattern: /==?/, label: '`=`' });
+export const PercentSign = createToken({ name: 'PercentSign', pattern: /%/, label: '`%`', categories: [Stray] });
+export const Dollar = createToken({ name: 'Dollar', pattern: /\$/, label: '`$`', categories: [Stray] });
+export const Plus = createToken({ name: 'Plus', pattern: /\+/, label: '`+`', categories: [Stray] });
+export const Minus = createToken({ name: 'Minus', pattern: /-/, label: '`-`', categories: [Stray] });
+export const Star = createToken({ name: 'Star', pattern: /\*|×/, label: '`*`', categories: [Stray] });
+export const Slash = createToken({ name: 'Slash', pattern: /\//, label: '`/`', categories: [Stray] });
+export const NotEq = createToken({ name: 'NotEq', pattern: /!=/, label: '`!=`', categories: [Stray] });
+export const Eq = createToken({ name: 'Eq', pattern: /==?/, label: '`=`', categories: [Stray] });
 
 // Longest keywords first, so `input` wins over `in` and `models` over `model`.
 const sortedKeywords = [...keywordTokens].sort((a, b) => String(b.PATTERN).length - String(a.PATTERN).length);
@@ -147,7 +152,7 @@ export const ALL_TOKENS: TokenType[] = [
   ...sortedKeywords,
   Identifier,
   LBrace, RBrace, LParen, RParen, Comma, Semicolon, PercentSign, Dollar, Plus, Minus, Star, Slash, NotEq, Eq,
-  Name, UnitWord, Period, Mode,
+  Name, UnitWord, Period, Mode, Stray,
 ];
 
 /** The words of each token category, for "did you mean" when a category was expected. */
