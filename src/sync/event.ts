@@ -1,0 +1,37 @@
+/**
+ * Ledger entry → SyncEvent. The id is the entry's idempotency key, unique per ledger and
+ * never reused, so a retried or re-read entry always carries the same id and the receiver
+ * can deduplicate on it. Money stays a decimal string.
+ */
+import type { LedgerEntry } from '../ledger/entry.js';
+import type { SyncEvent } from './types.js';
+
+export function toSyncEvent(entry: LedgerEntry, idPrefix = ''): SyncEvent {
+  const e: SyncEvent = { id: `${idPrefix}${entry.key}`, seq: entry.seq, type: entry.type, at: entry.at, hash: entry.hash };
+  const ev = entry.event as LedgerEntry['event'] | undefined;
+  if (ev) {
+    if (ev.provider !== undefined) e.provider = ev.provider;
+    e.model = ev.model;
+    if (ev.status !== undefined) e.status = ev.status;
+  }
+  if (entry.attributes) e.attributes = entry.attributes;
+  const r = entry.rating as LedgerEntry['rating'] | undefined;
+  if (r) {
+    e.rating_status = r.status;
+    e.period = r.period.key;
+    if (r.ratecard_version !== undefined) e.ratecard_version = r.ratecard_version;
+    if (r.status === 'priced') {
+      e.currency = r.currency;
+      e.cost = r.cost;
+      e.price = r.price;
+      if (r.price_version !== undefined) e.price_version = r.price_version;
+      if (r.metered) e.metered = r.metered;
+    } else {
+      e.unpriced_reason = r.error?.code ?? r.reason;
+    }
+  }
+  if (entry.refs) e.refs = entry.refs;
+  const alert = (entry as { alert?: Record<string, unknown> }).alert;
+  if (alert) e.alert = alert;
+  return e;
+}
