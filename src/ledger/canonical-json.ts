@@ -13,17 +13,30 @@ import { createHash } from 'node:crypto';
 import { Dec, formatDecimal } from '../money/index.js';
 
 export function canonicalJson(value: unknown): string {
-  return encode(value, '$');
+  try {
+    return encode(value);
+  } catch (e) {
+    if (e instanceof PathError) throw new TypeError(`canonicalJson: $${e.path.reverse().join('')} ${e.problem}`);
+    throw e;
+  }
 }
 
-function encode(value: unknown, path: string): string {
+/** Carries the failing member's path outward, so the hot path never builds path strings. */
+class PathError extends Error {
+  readonly path: string[] = [];
+  constructor(readonly problem: string) {
+    super(problem);
+  }
+}
+
+function encode(value: unknown): string {
   switch (typeof value) {
     case 'string':
       return JSON.stringify(value);
     case 'boolean':
       return value ? 'true' : 'false';
     case 'number':
-      if (!Number.isFinite(value)) throw new TypeError(`canonicalJson: ${path} is not a finite number`);
+      if (!Number.isFinite(value)) throw new PathError('is not a finite number');
       return JSON.stringify(value);
     case 'bigint':
       return JSON.stringify(value.toString());
@@ -32,17 +45,35 @@ function encode(value: unknown, path: string): string {
       if (value instanceof Dec) return JSON.stringify(formatDecimal(value));
       if (value instanceof Date) return JSON.stringify(value.toISOString());
       if (Array.isArray(value)) {
-        return `[${value.map((v, i) => {
-          if (v === undefined) throw new TypeError(`canonicalJson: ${path}[${i}] is undefined`);
-          return encode(v, `${path}[${i}]`);
-        }).join(',')}]`;
+        let out = '[';
+        for (let i = 0; i < value.length; i++) {
+          try {
+            if (value[i] === undefined) throw new PathError('is undefined');
+            out += (i > 0 ? ',' : '') + encode(value[i]);
+          } catch (e) {
+            if (e instanceof PathError) e.path.push(`[${i}]`);
+            throw e;
+          }
+        }
+        return out + ']';
       }
       const obj = value as Record<string, unknown>;
-      const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort();
-      return `{${keys.map((k) => `${JSON.stringify(k)}:${encode(obj[k], `${path}.${k}`)}`).join(',')}}`;
+      const keys = Object.keys(obj).sort();
+      let out = '{';
+      for (const k of keys) {
+        const v = obj[k];
+        if (v === undefined) continue;
+        try {
+          out += (out.length > 1 ? ',' : '') + JSON.stringify(k) + ':' + encode(v);
+        } catch (e) {
+          if (e instanceof PathError) e.path.push(`.${k}`);
+          throw e;
+        }
+      }
+      return out + '}';
     }
     default:
-      throw new TypeError(`canonicalJson: ${path} has unsupported type ${typeof value}`);
+      throw new PathError(`has unsupported type ${typeof value}`);
   }
 }
 

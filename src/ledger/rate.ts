@@ -66,7 +66,7 @@ function pricedRating(q: Quote, version: string, key: string, state: PeriodState
     currency: q.currency,
     cost: q.cost,
     price: q.price,
-    lines: q.lines.map((l) => JSON.parse(JSON.stringify(l)) as typeof l),
+    lines: q.lines.map((l) => ({ ...l })), // lines hold only strings: a shallow copy detaches them
     ratecard_version: version,
     ...(q.price_version !== undefined ? { price_version: q.price_version } : {}),
     ...(Object.keys(metered).length > 0 ? { metered } : {}),

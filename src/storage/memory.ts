@@ -23,8 +23,11 @@ export class MemoryStorage implements LedgerStorage {
   private readonly meta = new Map<string, string>();
   private readonly mutex = new Mutex();
   private closed = false;
+  /** Open handles: the store stays usable until the last one closes (several users may share one store). */
+  private opens = 0;
 
   async open(): Promise<OpenReport> {
+    this.opens++;
     this.closed = false;
     return { kind: this.kind, head: this.headSync() };
   }
@@ -34,6 +37,7 @@ export class MemoryStorage implements LedgerStorage {
       this.assertOpen();
       const staged: EntryRecord[] = [];
       const stagedKeys = new Map<string, EntryRecord>();
+      let conflict: unknown;
       const head = (): Head => {
         const last = staged[staged.length - 1];
         return last ? { seq: last.seq, hash: last.hash } : this.headSync();
@@ -49,7 +53,12 @@ export class MemoryStorage implements LedgerStorage {
           return found;
         },
         append: (records) => {
-          assertContinues(head(), records, (k) => this.byKey.has(k) || stagedKeys.has(k));
+          try {
+            assertContinues(head(), records, (k) => this.byKey.has(k) || stagedKeys.has(k));
+          } catch (e) {
+            conflict ??= e; // a conflict dooms the whole tx, even if the callback swallows it
+            throw e;
+          }
           for (const r of records) {
             const copy = { ...r };
             staged.push(copy);
@@ -58,6 +67,7 @@ export class MemoryStorage implements LedgerStorage {
         },
       };
       const result = await fn(tx);
+      if (conflict) throw conflict;
       for (const r of staged) {
         this.records.push(r);
         this.byKey.set(r.key, r);
@@ -92,7 +102,8 @@ export class MemoryStorage implements LedgerStorage {
   }
 
   async close(): Promise<void> {
-    this.closed = true;
+    this.opens = Math.max(0, this.opens - 1);
+    if (this.opens === 0) this.closed = true;
   }
 
   private headSync(): Head {

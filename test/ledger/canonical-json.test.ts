@@ -36,3 +36,10 @@ describe('canonicalJson', () => {
     expect(entryHash('ab', 'c')).toBe(sha256Hex('abc'));
   });
 });
+
+describe('canonicalJson errors', () => {
+  it('name the path of the offending member', () => {
+    expect(() => canonicalJson({ a: { b: [1, { c: Number.POSITIVE_INFINITY }] } })).toThrow('canonicalJson: $.a.b[1].c is not a finite number');
+    expect(() => canonicalJson({ list: [1, undefined] })).toThrow('canonicalJson: $.list[1] is undefined');
+  });
+});

@@ -1,11 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { spawn, spawnSync } from 'node:child_process';
 import { createFileStorage } from '../../src/storage/file/index.js';
 import { crc32 } from '../../src/storage/file/frame.js';
 import { describeStorageContract, makeRecord } from '../ledger/storage-contract.js';
+import { describeStorageConformance } from './conformance.js';
 import type { EntryRecord } from '../../src/storage/types.js';
 
 let dir: string;
@@ -16,6 +17,10 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 let n = 0;
 describeStorageContract('file', async () => createFileStorage(join(dir, `contract-${n++}.ledger`)));
+describeStorageConformance('file', () => {
+  const path = join(dir, `conformance-${n++}.ledger`);
+  return () => createFileStorage(path);
+});
 
 async function writeLedger(path: string, count: number): Promise<EntryRecord[]> {
   const s = createFileStorage(path);
@@ -124,21 +129,52 @@ describe('file storage', () => {
     expect(readFileSync(other, 'utf8')).toBe('hello world\n');
   });
 
-  it('allows one writer: a second open is refused while the first holds the lock, and allowed after close', async () => {
+  it('handles in one process share the ledger; the lock file is released by the last close', async () => {
     const path = join(dir, 'lock.ledger');
     const a = createFileStorage(path);
+    const b = createFileStorage(path);
     await a.open();
-    await expect(createFileStorage(path).open()).rejects.toMatchObject({ code: 'storage_locked' });
-    // read-only opens need no lock
+    await b.open();
+    await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).appendWith((tx) => tx.append([makeRecord(tx.head(), `s${i}`)]))));
+    expect((await a.head()).seq).toBe(20);
+    expect(await a.read(1, 50)).toEqual(await b.read(1, 50));
+    await a.close();
+    expect(existsSync(`${path}.lock`)).toBe(true);
+    expect((await b.head()).seq).toBe(20);
+    await expect(a.head()).rejects.toMatchObject({ code: 'storage_closed' });
+    await b.close();
+    expect(existsSync(`${path}.lock`)).toBe(false);
+    // read-only handles need no lock and cannot append
     const ro = createFileStorage(path, { readOnly: true });
     await ro.open();
     await expect(ro.appendWith(() => undefined)).rejects.toMatchObject({ code: 'storage_read_only' });
     await ro.close();
-    await a.close();
-    expect(existsSync(`${path}.lock`)).toBe(false);
-    const b = createFileStorage(path);
-    await b.open();
-    await b.close();
+  });
+
+  it('a second writer PROCESS is refused while the first holds the lock, and gets in after it exits', async () => {
+    const path = join(dir, 'proc.ledger');
+    const script = join(dir, 'holder.mts');
+    writeFileSync(script, `import { createFileStorage } from ${JSON.stringify(resolve('src/storage/file/index.ts'))};
+const s = createFileStorage(${JSON.stringify(path)});
+await s.open();
+process.stdout.write('locked');
+process.stdin.once('data', async () => { await s.close(); process.exit(0); });
+`);
+    const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+    await new Promise<void>((ok, fail) => {
+      child.stdout.on('data', (d: Buffer) => d.toString().includes('locked') && ok());
+      child.once('exit', (code) => fail(new Error(`holder exited early (${code})`)));
+    });
+    try {
+      await expect(createFileStorage(path).open()).rejects.toMatchObject({ code: 'storage_locked', message: expect.stringContaining(String(child.pid)) });
+    } finally {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.stdin.write('x');
+      await exited;
+    }
+    const s = createFileStorage(path);
+    await s.open();
+    await s.close();
   });
 
   it('takes over a stale lock left by a dead process', async () => {

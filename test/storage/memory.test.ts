@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryStorage } from '../../src/storage/memory.js';
 import { describeStorageContract, makeRecord } from '../ledger/storage-contract.js';
+import { describeStorageConformance } from './conformance.js';
 
 describeStorageContract('memory', async () => createMemoryStorage());
 
@@ -20,4 +21,10 @@ describe('memory storage', () => {
     await s.close();
     await expect(s.head()).rejects.toMatchObject({ code: 'storage_closed' });
   });
+});
+
+describeStorageConformance('memory', () => {
+  // One location = one instance: every factory call hands back the same store (it can be reopened after close).
+  const s = createMemoryStorage();
+  return () => s;
 });

@@ -9,7 +9,7 @@
  * unknown): reopen to recover.
  */
 import { closeSync, copyFileSync, existsSync, fdatasync, fsyncSync, ftruncateSync, openSync, readFileSync, readSync, renameSync, writeFileSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { RatecardError } from '../../errors/index.js';
 import { Mutex } from '../memory.js';
@@ -36,7 +36,8 @@ function deferred(): Deferred {
   return { promise, resolve, reject };
 }
 
-export class FileStorage implements LedgerStorage {
+/** The state of one open ledger file, shared by every handle on that path in this process. */
+class FileCore implements LedgerStorage {
   readonly kind = 'file';
   /** Counters for tests and benchmarks: group commit shows as syncs < appends. */
   readonly stats = { appends: 0, records: 0, syncs: 0 };
@@ -128,6 +129,7 @@ export class FileStorage implements LedgerStorage {
       this.assertWritable();
       const staged: EntryRecord[] = [];
       const stagedKeys = new Map<string, EntryRecord>();
+      let conflict: unknown;
       const head = (): Head => {
         const last = staged[staged.length - 1];
         return last ? { seq: last.seq, hash: last.hash } : { ...this.headState };
@@ -144,7 +146,12 @@ export class FileStorage implements LedgerStorage {
           return found;
         },
         append: (records) => {
-          assertContinues(head(), records, (k) => this.keys.has(k) || stagedKeys.has(k));
+          try {
+            assertContinues(head(), records, (k) => this.keys.has(k) || stagedKeys.has(k));
+          } catch (e) {
+            conflict ??= e; // a conflict dooms the whole tx, even if the callback swallows it
+            throw e;
+          }
           for (const r of records) {
             const copy = { ...r };
             staged.push(copy);
@@ -153,6 +160,7 @@ export class FileStorage implements LedgerStorage {
         },
       };
       const result = await fn(tx);
+      if (conflict) throw conflict;
       if (staged.length === 0) return { result, wrote: false };
       this.writeRecords(staged);
       return { result, wrote: true };
@@ -310,6 +318,82 @@ export class FileStorage implements LedgerStorage {
     this.assertOpen();
     if (this.options.readOnly) throw new RatecardError('storage_read_only', 'the ledger was opened read-only');
     if (this.failure) throw new RatecardError('storage_failed', `an earlier write or fsync of ${this.path} failed; reopen the ledger to recover`, { cause: this.failure });
+  }
+}
+
+/**
+ * Handles on one path share one FileCore in this process (so two ledgers or a ledger and
+ * a tool in one process serialize through one mutex); other processes are kept out by
+ * the lock file. The core is opened by the first handle and closed by the last.
+ */
+const cores = new Map<string, { core: FileCore; handles: number }>();
+
+export class FileStorage implements LedgerStorage {
+  readonly kind = 'file';
+  private core: FileCore | undefined;
+  private readonly id: string;
+
+  constructor(readonly path: string, private readonly options: FileStorageOptions = {}) {
+    this.id = `${resolve(path)}${options.readOnly ? '\u0000ro' : ''}${options.durable === false ? '\u0000nosync' : ''}`;
+  }
+
+  /** Counters of the shared core (group commit shows as syncs < appends). */
+  get stats(): FileCore['stats'] {
+    return (this.core ?? cores.get(this.id)?.core)?.stats ?? { appends: 0, records: 0, syncs: 0 };
+  }
+
+  async open(): Promise<OpenReport> {
+    if (!this.core) {
+      let shared = cores.get(this.id);
+      if (!shared) {
+        shared = { core: new FileCore(this.path, this.options), handles: 0 };
+        cores.set(this.id, shared);
+      }
+      shared.handles++;
+      this.core = shared.core;
+      try {
+        return await shared.core.open();
+      } catch (e) {
+        await this.close();
+        throw e;
+      }
+    }
+    return this.core.open();
+  }
+
+  async appendWith<R>(fn: (tx: AppendTx) => R | Promise<R>): Promise<R> {
+    return this.use().appendWith(fn);
+  }
+  async read(fromSeq: number, limit: number): Promise<EntryRecord[]> {
+    return this.use().read(fromSeq, limit);
+  }
+  async getByKey(key: string): Promise<EntryRecord | undefined> {
+    return this.use().getByKey(key);
+  }
+  async head(): Promise<Head> {
+    return this.use().head();
+  }
+  async getMeta(name: string): Promise<string | undefined> {
+    return this.use().getMeta(name);
+  }
+  async setMeta(name: string, value: string): Promise<void> {
+    return this.use().setMeta(name, value);
+  }
+
+  async close(): Promise<void> {
+    const core = this.core;
+    if (!core) return;
+    this.core = undefined;
+    const shared = cores.get(this.id);
+    if (shared && shared.core === core && --shared.handles <= 0) {
+      cores.delete(this.id);
+      await core.close();
+    }
+  }
+
+  private use(): FileCore {
+    if (!this.core) throw new RatecardError('storage_closed', `the file ledger ${this.path} is not open (call open())`);
+    return this.core;
   }
 }
 
