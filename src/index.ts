@@ -14,3 +14,4 @@ export { loadYamlPricing, printYaml } from './yaml/index.js';
 export { loadRatePricing, printRate } from './dsl/index.js';
 export { checkDocument } from './pricing/check.js';
 export { Catalog, defaultCatalog } from './catalog/index.js';
+export { quoteWithCatalog, type CatalogQuoteRequest } from './catalog/quote.js';

@@ -164,7 +164,15 @@ export class Catalog implements ModelSource {
   #variant(model: ModelRecord, rec: PriceRecord, t: number, tierName: string | undefined, region: string | undefined): ResolvedModelPrice {
     const tier = serviceTier(tierName, model, rec);
     const offPeak = rec.offPeak !== undefined && tier === undefined && inWindow(t, rec.offPeak.start, rec.offPeak.end);
-    const uplift = regionUplift(model.model, region);
+    let uplift: [string, string] | undefined;
+    if (region !== undefined && model.model.regions !== undefined) {
+      const memo = model.uplifts.get(region);
+      uplift = memo !== undefined ? (memo ?? undefined) : regionUplift(model.model, region);
+      if (memo === undefined) {
+        if (model.uplifts.size >= 256) model.uplifts.clear();
+        model.uplifts.set(region, uplift ?? null);
+      }
+    }
     const key = `${tier ?? ''}|${offPeak ? 'o' : ''}|${uplift?.[0] ?? ''}`;
     const cached = rec.cache.get(key);
     if (cached) return cached;

@@ -21,6 +21,8 @@ export interface ModelRecord {
   kind: 'model';
   model: CatalogModel;
   prices: PriceRecord[];
+  /** Regional uplift by region name as asked (null: none), memoized. */
+  uplifts: Map<string, [string, string] | null>;
 }
 
 export interface AliasRecord {
@@ -61,7 +63,7 @@ function modelRecord(model: CatalogModel): ModelRecord {
     if (price.off_peak) rec.offPeak = { start: minutes(price.off_peak.start), end: minutes(price.off_peak.end) };
     return rec;
   });
-  return { kind: 'model', model, prices };
+  return { kind: 'model', model, prices, uplifts: new Map() };
 }
 
 export function buildIndex(file: CatalogFile): CatalogIndex {
