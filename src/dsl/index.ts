@@ -17,8 +17,17 @@ import { parseSyntax } from './syntax.js';
 
 /** Recovery can make the parser meet the same bad word twice; report it once. */
 function finish(list: readonly Diagnostic[]): Diagnostic[] {
-  const syntax = new Set(list.filter((d) => d.code === 'unexpected_token').map((d) => d.span?.start.offset));
-  return sortDiagnostics(list.filter((d) => d.code !== 'unknown_keyword' || !syntax.has(d.span?.start.offset)));
+  const syntax = new Set<number | undefined>();
+  const out: Diagnostic[] = [];
+  for (const d of list) {
+    const at = d.span?.start.offset;
+    if (d.code === 'unexpected_token' || d.code === 'unknown_keyword') {
+      if (at !== undefined && syntax.has(at)) continue;
+      syntax.add(at);
+    }
+    out.push(d);
+  }
+  return sortDiagnostics(out);
 }
 
 /** Shared checks that only restate an evaluation error already reported. */
