@@ -15,3 +15,5 @@ export { loadRatePricing, printRate } from './dsl/index.js';
 export { checkDocument } from './pricing/check.js';
 export { Catalog, defaultCatalog } from './catalog/index.js';
 export { quoteWithCatalog, type CatalogQuoteRequest } from './catalog/quote.js';
+export * from './ledger/index.js';
+export * from './storage/index.js';

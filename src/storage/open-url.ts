@@ -30,9 +30,25 @@ interface SqliteModule { createSqliteStorage(path: string): LedgerStorage }
 interface PostgresModule { createPostgresStorage(options: { connectionString: string; ledger?: string }): LedgerStorage }
 
 // A computed specifier: bundlers and the type checker must not pull the drivers into the core.
-const SQLITE_MODULE: string = './sqlite.js';
-const POSTGRES_MODULE: string = './postgres/index.js';
-const load = <T>(spec: string): Promise<T> => import(/* @vite-ignore */ spec) as Promise<T>;
+// Computed specifiers, so bundlers and the type checker do not pull the drivers into the
+// core. The relative path serves the sources (tests, tsx); the package subpath serves the
+// published build, where the adapters are separate entry points (`ratecard/sqlite`, `ratecard/postgres`).
+const SQLITE_MODULES: readonly string[] = ['./sqlite.js', 'ratecard/sqlite'];
+const POSTGRES_MODULES: readonly string[] = ['./postgres/index.js', 'ratecard/postgres'];
+
+async function load<T>(candidates: readonly string[], what: string): Promise<T> {
+  let last: unknown;
+  for (const spec of candidates) {
+    try {
+      return (await import(/* @vite-ignore */ spec)) as T;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'ERR_PACKAGE_PATH_NOT_EXPORTED' && !/Cannot find module|Failed to load url/.test(String((e as Error).message))) throw e;
+      last = e;
+    }
+  }
+  throw new RatecardError('storage_adapter_unavailable', `the ${what} storage adapter could not be loaded (${(last as Error | undefined)?.message ?? 'not found'}); is its driver installed?`);
+}
 
 /** Create (not yet open) the storage a URL names. Call `open()` on the result, or pass it to createLedger. */
 export async function openStorage(url: string, options: OpenStorageOptions = {}): Promise<LedgerStorage> {
@@ -54,7 +70,7 @@ export async function openStorage(url: string, options: OpenStorageOptions = {})
     }
     case 'sqlite': {
       if (rest === '') throw new RatecardError('storage_url_invalid', '`sqlite:` needs a path, e.g. sqlite:./usage.db');
-      const mod = await load<SqliteModule>(SQLITE_MODULE);
+      const mod = await load<SqliteModule>(SQLITE_MODULES, 'SQLite');
       return mod.createSqliteStorage(rest === ':memory:' ? rest : path(rest.replace(/^\/\/(?=\/)/, '')));
     }
     case 'postgres':
@@ -62,7 +78,7 @@ export async function openStorage(url: string, options: OpenStorageOptions = {})
       const u = new URL(url);
       const ledger = u.searchParams.get('ledger') ?? undefined;
       u.searchParams.delete('ledger');
-      const mod = await load<PostgresModule>(POSTGRES_MODULE);
+      const mod = await load<PostgresModule>(POSTGRES_MODULES, 'PostgreSQL');
       return mod.createPostgresStorage({ connectionString: u.toString(), ...(ledger ? { ledger } : {}) });
     }
     default: {
