@@ -34,7 +34,7 @@ export const anthropicMessages: ApiAdapter = {
             break;
           }
           case 'content_block_delta':
-            call.firstToken();
+            if (!call.sawFirstToken) call.firstToken();
             break;
           case 'message_delta':
             if (isObj(event.usage)) {

@@ -55,6 +55,10 @@ export class PendingCall implements InflightCall {
     this.#start = { ...this.#start, provider };
   }
 
+  get sawFirstToken(): boolean {
+    return this.#ttft !== undefined;
+  }
+
   /** First output token seen (streams). */
   firstToken(): void {
     this.#ttft ??= performance.now() - this.#t0;

@@ -41,15 +41,14 @@ export const openaiChat: ApiAdapter = {
         o.model ??= str(chunk.model);
         o.serviceTier = str(chunk.service_tier) ?? o.serviceTier;
         const choices = chunk.choices;
-        if (Array.isArray(choices) && choices.some((c) => isObj(c) && hasOutput(c.delta))) call.firstToken();
+        if (!call.sawFirstToken && Array.isArray(choices) && choices.some((c) => isObj(c) && hasOutput(c.delta))) call.firstToken();
         if (isObj(chunk.usage)) {
           o.usage = chunk.usage as Body;
           o.complete = true;
           // The usage-only chunk exists because we asked for it: the caller never sees it.
+          // (The `usage: null` the API then puts on other chunks is left alone: deleting
+          // it would mutate the caller's objects and slow every later property read.)
           if (hideUsageChunk && Array.isArray(choices) && choices.length === 0) return true;
-        } else if (hideUsageChunk && chunk.usage === null) {
-          // With include_usage every chunk carries `usage: null`; restore the shape the caller asked for.
-          delete chunk.usage;
         }
         return false;
       },
