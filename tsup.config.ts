@@ -5,6 +5,12 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     'cli/main': 'src/cli/main.ts',
+    'intercept/openai': 'src/intercept/openai.ts',
+    'intercept/anthropic': 'src/intercept/anthropic.ts',
+    'intercept/ai-sdk': 'src/intercept/ai-sdk.ts',
+    'intercept/langchain': 'src/intercept/langchain.ts',
+    'intercept/llamaindex': 'src/intercept/llamaindex.ts',
+    'intercept/index': 'src/intercept/index.ts',
   },
   format: ['esm'],
   target: 'node20',

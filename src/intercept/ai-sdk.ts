@@ -185,3 +185,8 @@ function observe(source: ReadableStream<unknown>, call: PendingCall, model: Mode
     },
   });
 }
+
+export { createTracker, Tracker, type TrackerOptions } from './queue.js';
+export { withAttribution } from './context.js';
+export { flushAll, shutdownAll, type TrackOptions } from './options.js';
+export type { Recorder, Attribution, CallOptions, TrackerStats } from './types.js';
