@@ -5,7 +5,7 @@
  * storage's meta) and reads entries after it. Nothing is buffered beside the ledger, so a
  * crash or restart loses nothing (it resumes at the cursor and re-sends what was not yet
  * acknowledged; receivers deduplicate by event id) and a slow sink holds the cursor back
- * instead of growing memory: at most `maxInFlight` batches are ever held.
+ * instead of growing memory: at most `maxInFlight` batches past the cursor are ever held.
  *
  * A batch leaves when `batchSize` entries are pending or `flushIntervalMs` has passed;
  * it is cut to `maxBatchBytes` and the sink's own limit. Transient failures are retried
@@ -95,6 +95,8 @@ export class Outbox {
   private pumpAgain = false;
   private persisting: Promise<void> | undefined;
   private waiters = new Set<() => void>();
+  /** Ids already dead-lettered: a refusal is final, so re-reads after a restart skip them. */
+  private deadIds = new Set<string>();
   private readonly counts = { delivered: 0, batches: 0, retries: 0, deadLettered: 0 };
 
   constructor(private readonly options: OutboxOptions) {
@@ -129,6 +131,7 @@ export class Outbox {
       else await this.storage.open();
       const saved = await this.storage.getMeta(this.cursorMeta);
       this.cursor = this.persisted = this.readSeq = saved ? Number(saved) : 0;
+      this.deadIds = new Set((await this.dead.list()).filter((d) => d.seq > this.cursor).map((d) => d.id));
       this.window = [];
       this.abort = new AbortController();
       this.timer = setInterval(() => void this.pump(), this.o.pollIntervalMs);
@@ -200,7 +203,8 @@ export class Outbox {
       do {
         this.pumpAgain = false;
         this.head = (await this.storage.head()).seq;
-        while (this.inFlight < this.o.maxInFlight && this.readSeq < this.head && !this.abort.signal.aborted) {
+        // The window (unacknowledged batches, in flight or done behind a slower one) is bounded too: head-of-line blocking is the backpressure.
+        while (this.window.length < this.o.maxInFlight && this.readSeq < this.head && !this.abort.signal.aborted) {
           const pending = this.head - this.readSeq;
           const due = pending >= this.o.batchSize || this.readSeq < this.flushTarget || Date.now() - this.lastSend >= this.o.flushIntervalMs;
           if (!due) break;
@@ -233,6 +237,10 @@ export class Outbox {
     for (const r of records) {
       if (this.types.has(r.type)) {
         const event = toSyncEvent(decodeRecord(r, this.cipher), this.options.idPrefix);
+        if (this.deadIds.has(event.id)) {
+          to = r.seq;
+          continue;
+        }
         const size = Buffer.byteLength(JSON.stringify(event)) + 1;
         if (size + 2 > this.o.maxBatchBytes) oversized.push(this.letter(event, `event is ${size} bytes, over maxBatchBytes ${this.o.maxBatchBytes}`, undefined, 0));
         else if (bytes + size > this.o.maxBatchBytes && events.length > 0) break;
@@ -256,6 +264,7 @@ export class Outbox {
       this.counts.delivered += batch.events.length - letters.length;
       this.counts.batches++;
       batch.done = true;
+      batch.events = [];
     } catch (e) {
       if (!(e instanceof Aborted)) this.options.onError?.(e instanceof Error ? e : new Error(String(e)), { attempt: 0, events: batch.events.length });
     } finally {
@@ -300,6 +309,7 @@ export class Outbox {
   private async recordDead(letters: DeadLetter[]): Promise<void> {
     if (letters.length === 0) return;
     await this.dead.add(letters);
+    for (const d of letters) this.deadIds.add(d.id);
     this.counts.deadLettered += letters.length;
     this.options.onDeadLetter?.(letters);
   }
