@@ -81,7 +81,9 @@ export class PendingCall implements InflightCall {
     const metadata: Record<string, string> = {};
     const httpStatus = typeof e.status === 'number' ? e.status : undefined;
     if (httpStatus !== undefined) metadata.http_status = String(httpStatus);
-    const name = typeof e.name === 'string' ? e.name : undefined;
+    // SDK error classes often keep the generic `name` "Error": prefer the class name then.
+    const ctor = typeof e.constructor === 'function' && e.constructor.name ? e.constructor.name : undefined;
+    const name = typeof e.name === 'string' && e.name !== 'Error' ? e.name : (ctor ?? (typeof e.name === 'string' ? e.name : undefined));
     if (name) metadata.error = name;
     const code = e.code ?? (e.error as Record<string, unknown> | undefined)?.type;
     if (typeof code === 'string') metadata.error_code = code;

@@ -31,8 +31,8 @@ export class Tracker {
   readonly #batch: number;
   readonly #interval: number;
   readonly #onError: ((error: unknown, event: UsageEvent) => void) | undefined;
-  // A ring would avoid shift(); arrays shift in O(1) amortized for queue-like use in V8.
-  #queue: UsageEvent[] = [];
+  // V8 left-trims small arrays on shift(), so this is O(1) at these sizes.
+  readonly #queue: UsageEvent[] = [];
   #timer: NodeJS.Timeout | undefined;
   #immediate: NodeJS.Immediate | undefined;
   #draining: Promise<void> | undefined;
@@ -134,23 +134,23 @@ export class Tracker {
   }
 
   async #run(): Promise<void> {
+    // An event leaves the queue only once recorded, so a slow or stalled recorder keeps
+    // the memory bound at maxQueue events (a detached batch would escape the bound).
     while (this.#queue.length > 0) {
-      const batch = this.#queue;
-      this.#queue = [];
-      for (const event of batch) {
+      const event = this.#queue[0]!;
+      try {
+        const result = this.#recorder.record(event);
+        if (isThenable(result)) await result;
+        this.#stats.recorded++;
+      } catch (error) {
+        this.#stats.failed++;
         try {
-          const result = this.#recorder.record(event);
-          if (isThenable(result)) await result;
-          this.#stats.recorded++;
-        } catch (error) {
-          this.#stats.failed++;
-          try {
-            this.#onError?.(error, event);
-          } catch {
-            // an onError that throws must not stop the drain
-          }
+          this.#onError?.(error, event);
+        } catch {
+          // an onError that throws must not stop the drain
         }
       }
+      this.#queue.shift();
     }
   }
 }

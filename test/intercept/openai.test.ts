@@ -159,6 +159,17 @@ describe('OpenAI chat.completions', () => {
     expect(events[0]!.usage).toBeUndefined();
   });
 
+  it('records a non-streamed call aborted by the caller as incomplete (it may still be billed)', async () => {
+    const { client, events, done } = setup();
+    emu.next({ delayMs: 200 });
+    const ac = new AbortController();
+    const p = client.chat.completions.create({ model: 'gpt-4o', messages: user('x') }, { signal: ac.signal });
+    setTimeout(() => ac.abort(), 20);
+    await expect(p).rejects.toThrow();
+    await done();
+    expect(events[0]).toMatchObject({ status: 'incomplete', metadata: { error: 'APIUserAbortError' } });
+  });
+
   it('takes per-call attribution from the `ratecard` request option and strips it before the SDK', async () => {
     const { client, events, done } = setup({ customer: 'default', agent: 'a0' });
     const opts = { ratecard: { customer: 'c9', task: 'summarize', tags: ['t1'], id: 'my-key' }, headers: { 'x-probe': '1' } };

@@ -60,6 +60,18 @@ describe('Tracker queue', () => {
     expect(seen).toHaveLength(100);
   });
 
+  it('keeps memory bounded by maxQueue even while the recorder is stalled', async () => {
+    let release = (): void => undefined;
+    const t = createTracker({ recorder: { record: () => new Promise<void>((r) => (release = r)) }, maxQueue: 10, batchSize: 2 });
+    for (let i = 0; i < 30; i++) {
+      t.push(ev(String(i)));
+      await new Promise((r) => setImmediate(r));
+    }
+    // One event is with the recorder; it still counts against the capacity.
+    expect(t.stats()).toMatchObject({ queued: 10, pushed: 10, dropped: 20, recorded: 0 });
+    release();
+  });
+
   it('counts recorder failures (sync throw and rejection) and reports them to onError', async () => {
     const errors: string[] = [];
     const t = createTracker({
