@@ -186,26 +186,26 @@ class PostgresStorage implements LedgerStorage {
   async read(fromSeq: number, limit: number): Promise<EntryRecord[]> {
     const pool = this.readPool();
     if (!(limit > 0)) return [];
-    const res = await pool.query(this.q.read, [this.ledger, Math.max(1, Math.floor(fromSeq)), Math.floor(limit)]);
+    const res = await pool.query({ ...this.q.read, values: [this.ledger, Math.max(1, Math.floor(fromSeq)), Math.floor(limit)] });
     return res.rows.map(rowToRecord);
   }
 
   async getByKey(key: string): Promise<EntryRecord | undefined> {
     const pool = this.readPool();
     if (typeof key !== 'string' || key.includes('\u0000')) return undefined;
-    const res = await pool.query(this.q.byKey, [this.ledger, key]);
+    const res = await pool.query({ ...this.q.byKey, values: [this.ledger, key] });
     return res.rows[0] ? rowToRecord(res.rows[0]) : undefined;
   }
 
   async head(): Promise<Head> {
-    const res = await this.readPool().query(this.q.head, [this.ledger]);
+    const res = await this.readPool().query({ ...this.q.head, values: [this.ledger] });
     return rowToHead(res.rows[0]);
   }
 
   async getMeta(name: string): Promise<string | undefined> {
     const pool = this.readPool();
     if (typeof name !== 'string' || name.includes('\u0000')) return undefined;
-    const res = await pool.query(this.q.getMeta, [this.ledger, name]);
+    const res = await pool.query({ ...this.q.getMeta, values: [this.ledger, name] });
     return res.rows[0]?.value as string | undefined;
   }
 
@@ -214,7 +214,7 @@ class PostgresStorage implements LedgerStorage {
     if (typeof name !== 'string' || typeof value !== 'string' || name.includes('\u0000') || value.includes('\u0000')) {
       throw new RatecardError('storage_invalid_record', 'meta name and value must be strings without NUL characters');
     }
-    await pool.query(this.q.setMeta, [this.ledger, name, value]);
+    await pool.query({ ...this.q.setMeta, values: [this.ledger, name, value] });
   }
 
   async close(): Promise<void> {

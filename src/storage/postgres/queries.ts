@@ -1,34 +1,52 @@
 /** SQL text for one schema (identifiers are validated and quoted once, values always bound). */
+import { createHash } from 'node:crypto';
 import { GENESIS_HASH, type EntryRecord, type Head } from '../types.js';
 
 const COLUMNS = 'seq, key, type, at, body, payload_hash, prev_hash, hash';
 
+/** A named statement: pg prepares it once per connection (no parse/plan per call). */
+export interface Statement {
+  name: string;
+  text: string;
+}
+
 export interface Queries {
-  head: string;
-  byKeys: string;
-  byKey: string;
-  read: string;
-  insertBatch: string;
-  getMeta: string;
-  setMeta: string;
+  head: Statement;
+  byKeys: Statement;
+  byKey: Statement;
+  read: Statement;
+  insertBatch: Statement;
+  getMeta: Statement;
+  setMeta: Statement;
   /** Simple-protocol text (no parameters): begin, bound the lock wait, take the ledger lock, read the head. */
   lockAndHead: (ledgerLiteral: string, lockTimeoutMs: number) => string;
 }
 
 export function queries(s: string): Queries {
+  // Per-key probes: LATERAL + LIMIT 1 keeps a nested loop whose inner scan matches both
+  // columns of the (ledger, key) unique index. A plain `key = ANY($2)` may be planned as
+  // a filter over the whole ledger's index when statistics are stale (seen: 100k rows
+  // scanned per lookup right after a bulk load).
+  const probe = (keys: string, what: string) =>
+    `unnest(${keys}::text[]) AS k(key) CROSS JOIN LATERAL (SELECT ${what} FROM ${s}.entries e WHERE e.ledger = $1 AND e.key = k.key LIMIT 1) e`;
   const head = (ledger: string) => `SELECT seq, hash FROM ${s}.entries WHERE ledger = ${ledger} ORDER BY seq DESC LIMIT 1`;
+  const named = (text: string): Statement => ({ name: `ratecard_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`, text });
   return {
-    head: head('$1'),
-    byKeys: `SELECT ${COLUMNS} FROM ${s}.entries WHERE ledger = $1 AND key = ANY($2::text[])`,
-    byKey: `SELECT ${COLUMNS} FROM ${s}.entries WHERE ledger = $1 AND key = $2`,
-    read: `SELECT ${COLUMNS} FROM ${s}.entries WHERE ledger = $1 AND seq >= $2 ORDER BY seq LIMIT $3`,
-    // All or nothing: inserts no row when any of the keys is already stored.
-    insertBatch: `INSERT INTO ${s}.entries (ledger, ${COLUMNS})
-      SELECT $1, t.* FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
-        AS t(seq, key, type, at, body, payload_hash, prev_hash, hash)
-      WHERE NOT EXISTS (SELECT 1 FROM ${s}.entries e WHERE e.ledger = $1 AND e.key = ANY($3::text[]))`,
-    getMeta: `SELECT value FROM ${s}.meta WHERE ledger = $1 AND name = $2`,
-    setMeta: `INSERT INTO ${s}.meta (ledger, name, value) VALUES ($1, $2, $3) ON CONFLICT (ledger, name) DO UPDATE SET value = excluded.value`,
+    head: named(head('$1')),
+    byKeys: named(`SELECT e.* FROM ${probe('$2', COLUMNS)}`),
+    byKey: named(`SELECT ${COLUMNS} FROM ${s}.entries WHERE ledger = $1 AND key = $2`),
+    read: named(`SELECT ${COLUMNS} FROM ${s}.entries WHERE ledger = $1 AND seq >= $2 ORDER BY seq LIMIT $3`),
+    // All or nothing: inserts no row when any of the keys ($3) is already stored. The records
+    // travel as one JSON array: JSON.stringify is native, where pg's array-literal
+    // escaping of 8 text[] parameters cost the client ~3x more CPU.
+    insertBatch: named(`WITH t AS (
+        SELECT * FROM json_to_recordset($2::json)
+          AS r(seq bigint, key text, type text, at text, body text, payload_hash text, prev_hash text, hash text))
+      INSERT INTO ${s}.entries (ledger, ${COLUMNS})
+      SELECT $1, ${COLUMNS} FROM t
+      WHERE NOT EXISTS (SELECT 1 FROM ${probe('$3', '1')})`),
+    getMeta: named(`SELECT value FROM ${s}.meta WHERE ledger = $1 AND name = $2`),
+    setMeta: named(`INSERT INTO ${s}.meta (ledger, name, value) VALUES ($1, $2, $3) ON CONFLICT (ledger, name) DO UPDATE SET value = excluded.value`),
     // Three statements, one round trip. READ COMMITTED takes a fresh snapshot per
     // statement, so the head read after the lock sees the previous holder's commit.
     lockAndHead: (ledger, lockTimeoutMs) =>

@@ -44,7 +44,7 @@ export class PgTx implements AppendTx {
     const rest = wanted.filter((k) => !found.has(k));
     if (rest.length === 0) return found;
     try {
-      const res = await this.client.query(this.q.byKeys, [this.ledger, rest]);
+      const res = await this.client.query({ ...this.q.byKeys, values: [this.ledger, rest] });
       for (const row of res.rows) found.set(row.key as string, rowToRecord(row));
     } catch (e) {
       this.dbError ??= e;
@@ -84,20 +84,9 @@ export class PgTx implements AppendTx {
    */
   async flush(): Promise<void> {
     if (this.staged.length === 0) return;
-    const cols = (f: keyof EntryRecord) => this.staged.map((r) => r[f]);
-    const res = await this.client.query(this.q.insertBatch, [
-      this.ledger,
-      cols('seq'),
-      cols('key'),
-      cols('type'),
-      cols('at'),
-      cols('body'),
-      cols('payload_hash'),
-      cols('prev_hash'),
-      cols('hash'),
-    ]);
+    const res = await this.client.query({ ...this.q.insertBatch, values: [this.ledger, JSON.stringify(this.staged), this.staged.map((r) => r.key)] });
     if (res.rowCount === this.staged.length) return;
-    const dup = await this.client.query(this.q.byKeys, [this.ledger, this.staged.map((r) => r.key)]);
+    const dup = await this.client.query({ ...this.q.byKeys, values: [this.ledger, this.staged.map((r) => r.key)] });
     const key = (dup.rows[0]?.key as string | undefined) ?? '?';
     throw new RatecardError('storage_conflict', `key ${JSON.stringify(key)} is already in the ledger`, { details: { key } });
   }
