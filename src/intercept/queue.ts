@@ -10,7 +10,7 @@ import type { Recorder, TrackerStats, UsageEvent } from './types.js';
 
 export interface TrackerOptions {
   recorder: Recorder;
-  /** Queue capacity; pushes beyond it are dropped and counted. Default 4096 (about 2.5 MB when full). */
+  /** Queue capacity, counting the event being recorded; pushes beyond it are dropped and counted. Default 4096 (about 2.6 MB when full). */
   maxQueue?: number;
   /** Drain as soon as this many events wait. Default 64. */
   batchSize?: number;
