@@ -106,9 +106,12 @@ export class Ledger {
 
   private async flushLoop(): Promise<void> {
     try {
-      await this.open();
-      if (this.encryptedWithoutKey) throw new RatecardError('encryption_key_required', 'this ledger holds encrypted attribution: pass the `encryption` key to record into it');
-      while (this.queue.length > 0) await this.flush(this.queue.splice(0, MAX_BATCH));
+      while (this.queue.length > 0) {
+        // Every batch reopens if needed: a failed append drops the aggregates (they may hold its entries).
+        await this.open();
+        if (this.encryptedWithoutKey) throw new RatecardError('encryption_key_required', 'this ledger holds encrypted attribution: pass the `encryption` key to record into it');
+        await this.flush(this.queue.splice(0, MAX_BATCH));
+      }
     } catch (e) {
       for (const p of this.queue.splice(0)) p.reject(e);
     } finally {
