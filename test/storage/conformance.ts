@@ -17,6 +17,8 @@ import { chain, chainProblems, readAll, type RecordInput } from './fixtures/reco
 export interface ConformanceOptions {
   /** Does a new instance from the factory see what an earlier, closed one stored? Default true. */
   persistent?: boolean;
+  /** Can two open instances on one location append concurrently (serialized)? Default true; false for single-writer adapters. */
+  sharedWriters?: boolean;
 }
 
 type MakeStorage = () => StorageFactory | Promise<StorageFactory>;
@@ -33,6 +35,7 @@ const TRICKY_BODIES = [
 
 export function describeStorageConformance(name: string, makeStorage: MakeStorage, options: ConformanceOptions = {}): void {
   const persistent = options.persistent ?? true;
+  const sharedWriters = options.sharedWriters ?? true;
 
   /** Open `n` instances on one fresh location; closes them after `body`. */
   async function withStorage<T>(body: (s: LedgerStorage, factory: StorageFactory) => Promise<T>): Promise<T> {
@@ -300,7 +303,7 @@ export function describeStorageConformance(name: string, makeStorage: MakeStorag
         });
       });
 
-      it('two instances on one location serialize their appends', async () => {
+      if (sharedWriters) it('two instances on one location serialize their appends', async () => {
         await withStorage(async (s, factory) => {
           const other = await factory();
           await other.open();
