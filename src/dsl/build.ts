@@ -67,7 +67,8 @@ export class DocumentBuilder {
     for (const s of program.statements) {
       switch (s.kind) {
         case 'header':
-          doc.name = s.name;
+          // `ratecard "" version 3`: how a document with a version but no name prints.
+          if (s.name !== '') doc.name = s.name;
           if (s.version !== undefined) doc.version = s.version;
           break;
         case 'use_catalog':
