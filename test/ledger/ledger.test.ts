@@ -228,3 +228,22 @@ describe('encryption at rest', () => {
     expect(() => createLedger({ storage: createMemoryStorage(), encryption: { key: Buffer.alloc(16) } })).toThrow(/32 bytes/);
   });
 });
+
+describe('records written beside usage (budget alerts)', () => {
+  it('are chained and verified, and ignored by aggregates, rerate and invoices', async () => {
+    const { canonicalJson, entryHash, sha256Hex } = await import('../../src/ledger/canonical-json.js');
+    const l = ledger();
+    await l.record(ev('u1'));
+    await l.storage.appendWith((tx) => {
+      const head = tx.head();
+      const body = canonicalJson({ v: 1, type: 'alert', key: 'alert-1', alert: { budget: 'b', percent: '50' }, recorded_at: '2025-03-01T00:00:00Z' });
+      tx.append([{ seq: head.seq + 1, key: 'alert-1', type: 'alert', at: '2025-03-01T00:00:00Z', body, payload_hash: sha256Hex(body), prev_hash: head.hash, hash: entryHash(head.hash, body) }]);
+    });
+    await l.record(ev('u2'));
+    expect(await l.verify()).toMatchObject({ ok: true, entries: 3, rerated: 2 });
+    expect(await l.aggregate('customer', 'acme', '2025-03')).toMatchObject({ entries: 2, spend: '0.006' });
+    expect(await l.rerate({ from: '2025-03-01T00:00:00Z', to: '2025-04-01T00:00:00Z', ratecard: testRater({ version: 'v9', markup: '2' }) })).toMatchObject({ rerated: 2 });
+    const inv = await l.invoice({ customer: 'acme', period: '2025-03' });
+    expect(inv.total).toBe('0.01');
+  });
+});

@@ -70,6 +70,8 @@ export function buildInvoice(entries: Iterable<LedgerEntry>, input: InvoiceInput
   const planNames = new Set<string>();
   let count = 0;
   for (const e of entries) {
+    // Records without a rating (budget alerts written by src/alerts) carry no charges.
+    if (!e.rating) continue;
     if (e.attributes?.customer !== input.customer || periodKey(new Date(e.at), kind) !== input.period) continue;
     count++;
     if (typeof e.attributes.plan === 'string' && e.type === 'usage') planNames.add(e.attributes.plan);
