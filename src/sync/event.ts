@@ -35,3 +35,15 @@ export function toSyncEvent(entry: LedgerEntry, idPrefix = ''): SyncEvent {
   if (alert) e.alert = alert;
   return e;
 }
+
+const encoded = new WeakMap<SyncEvent, string>();
+
+/** JSON of an event, computed once: the outbox sizes batches with it and the HTTP sink sends it. */
+export function encodeEvent(e: SyncEvent): string {
+  let text = encoded.get(e);
+  if (text === undefined) {
+    text = JSON.stringify(e);
+    encoded.set(e, text);
+  }
+  return text;
+}

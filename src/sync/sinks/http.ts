@@ -3,6 +3,7 @@
  * whole batch; the receiver deduplicates by `id`. A receiver may refuse single events by
  * answering 2xx with `{"rejected":[{"index":0,"reason":"…"}]}`.
  */
+import { encodeEvent } from '../event.js';
 import { postBody, type HttpTargetOptions } from '../http.js';
 import type { Rejection, SendContext, SendResult, Sink, SyncEvent } from '../types.js';
 
@@ -16,7 +17,7 @@ export function createHttpSink(options: HttpSinkOptions): Sink {
     name: options.name ?? 'http',
     ...(options.maxBatchEvents !== undefined ? { maxBatchEvents: options.maxBatchEvents } : {}),
     async send(events: readonly SyncEvent[], ctx: SendContext): Promise<SendResult> {
-      const res = await postBody(options, JSON.stringify({ events }), 'application/json', ctx.signal);
+      const res = await postBody(options, `{"events":[${events.map(encodeEvent).join(',')}]}`, 'application/json', ctx.signal);
       return { rejected: readRejections(res.text, events.length) };
     },
   };
