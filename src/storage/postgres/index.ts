@@ -137,8 +137,10 @@ class PostgresStorage implements LedgerStorage {
     }
     const settled: { job: Job; ok: boolean; value: unknown }[] = [];
     let broken: unknown; // a database error: the transaction is aborted
+    let locked = false;
     try {
       let head = await this.lockAndHead(client);
+      locked = true;
       while (this.queue.length > 0 && settled.length < this.maxBatch && broken === undefined) {
         const job = this.queue.shift()!;
         const tx = new PgTx(client, this.q, this.ledger, head);
@@ -164,7 +166,8 @@ class PostgresStorage implements LedgerStorage {
     } catch (e) {
       await client.query('ROLLBACK').catch(() => undefined);
       client.release(isConnectionError(e) ? (e as Error) : undefined);
-      const err = wrapPgError(e, broken !== undefined ? 'the batch transaction was aborted by a database error' : 'PostgreSQL commit failed');
+      const what = !locked ? 'could not take the ledger lock' : broken !== undefined ? 'the batch transaction was aborted by a database error' : 'PostgreSQL commit failed';
+      const err = wrapPgError(e, what);
       for (const s of settled) s.job.reject(s.ok ? err : s.value);
       // Jobs not yet run when the lock or connection failed get the same error.
       if (settled.length === 0) for (const job of this.queue.splice(0, this.maxBatch)) job.reject(err);
