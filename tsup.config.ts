@@ -11,6 +11,8 @@ export default defineConfig({
     'intercept/langchain': 'src/intercept/langchain.ts',
     'intercept/llamaindex': 'src/intercept/llamaindex.ts',
     'intercept/index': 'src/intercept/index.ts',
+    'storage/sqlite': 'src/storage/sqlite.ts',
+    'storage/postgres': 'src/storage/postgres/index.ts',
   },
   format: ['esm'],
   target: 'node20',

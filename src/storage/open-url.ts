@@ -29,7 +29,6 @@ const SCHEMES = ['memory', 'file', 'sqlite', 'postgres', 'postgresql'];
 interface SqliteModule { createSqliteStorage(path: string): LedgerStorage }
 interface PostgresModule { createPostgresStorage(options: { connectionString: string; ledger?: string }): LedgerStorage }
 
-// A computed specifier: bundlers and the type checker must not pull the drivers into the core.
 // Computed specifiers, so bundlers and the type checker do not pull the drivers into the
 // core. The relative path serves the sources (tests, tsx); the package subpath serves the
 // published build, where the adapters are separate entry points (`ratecard/sqlite`, `ratecard/postgres`).
