@@ -87,7 +87,7 @@ say(`  tracker: ${JSON.stringify(stats)}`);
 
 // 4. Verify and invoice.
 const report = await ledger.verify();
-say(`\n== 4. verify: chain ${report.ok ? 'ok' : 'BROKEN'}; ${JSON.stringify({ entries: report.entries, re_rated: report.rerated, differences: report.differences?.length ?? 0 })}`);
+say(`\n== 4. verify: ${report.ok ? 'ok' : 'FAILED'}; ${report.entries} entries, chain problems ${report.chain.length}, re-rated ${report.rerated} with ${report.mismatches.length} differences, unpriced ${JSON.stringify(report.unpriced)}`);
 const period = new Date().toISOString().slice(0, 7);
 for (const customer of customers) {
   const invoice = await ledger.invoice({ customer, period, document: ratecard.document });
