@@ -1,3 +1,5 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
 /** What a CLI command reads and writes; tests pass their own. */
 export interface CliIO {
   stdout: (text: string) => void;
@@ -42,4 +44,13 @@ export async function* lines(chunks: AsyncIterable<string>): AsyncIterable<strin
     }
   }
   if (buffer.length > 0) yield buffer.replace(/\r$/, '');
+}
+
+/** node:util parseArgs, with a bad flag reported as misuse (exit 2) instead of a stack trace. */
+export function parseCommandArgs<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
 }

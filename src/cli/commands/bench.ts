@@ -1,13 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { RatecardError } from '../../errors/index.js';
 import type { Rater } from '../../engine/types.js';
 import { canonicalRequest, type AnyUsageQuoteRequest } from '../../quote.js';
 import { raterFor } from '../pricing-file.js';
 import { parseRequest } from '../request.js';
 import { sampleLatency } from '../latency.js';
-import { EXIT_INVALID, EXIT_OK, UsageError, type CliIO } from '../io.js';
+import { EXIT_INVALID, EXIT_OK, UsageError, type CliIO, parseCommandArgs } from '../io.js';
 
 const HELP = `usage: ratecard bench [--pricing FILE] [--requests NDJSON] [--budget-ms N]
                       [--iterations N] [--format text|json]
@@ -58,9 +57,7 @@ async function requestsFrom(path: string, cwd: string): Promise<AnyUsageQuoteReq
 }
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = parseCommandArgs({
       args: argv,
       options: {
         pricing: { type: 'string' },
@@ -71,9 +68,6 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         help: { type: 'boolean', short: 'h' },
       },
     });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
   const o = parsed.values;
   if (o.help) {
     io.stdout(HELP);

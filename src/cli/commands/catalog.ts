@@ -1,13 +1,12 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { defaultCatalog } from '../../catalog/catalog.js';
 import type { CatalogPrice } from '../../catalog/types.js';
 import type { ImportResult } from '../../catalog/import/result.js';
 import { RatecardError, spanAt } from '../../errors/index.js';
 import { Dec, formatDecimal } from '../../money/index.js';
 import type { RateTable } from '../../pricing/document.js';
-import { EXIT_OK, UsageError, type CliIO } from '../io.js';
+import { EXIT_OK, UsageError, type CliIO, parseCommandArgs } from '../io.js';
 
 const HELP = `usage: ratecard catalog list [--provider P] [--format text|json]
        ratecard catalog show MODEL [--provider P] [--at DATE] [--format text|json]
@@ -27,22 +26,18 @@ const IMPORTERS = {
 } as const;
 
 function parse(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        provider: { type: 'string' },
-        format: { type: 'string', default: 'text' },
-        at: { type: 'string' },
-        from: { type: 'string' },
-        out: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  return parseCommandArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      provider: { type: 'string' },
+      format: { type: 'string', default: 'text' },
+      at: { type: 'string' },
+      from: { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
 }
 
 const MILLION = new Dec(1_000_000);

@@ -1,11 +1,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadRatePricing, printRate } from '../../dsl/index.js';
 import { formatDiagnostic, type Diagnostic } from '../../errors/index.js';
 import { stripSpans } from '../../pricing/normalize.js';
 import { loadYamlPricing, printYaml } from '../../yaml/index.js';
-import { EXIT_INVALID, EXIT_OK, UsageError, type CliIO } from '../io.js';
+import { EXIT_INVALID, EXIT_OK, UsageError, type CliIO, parseCommandArgs } from '../io.js';
 
 const HELP = `usage: ratecard convert FILE --to rate|yaml [--output FILE]
 
@@ -16,16 +15,11 @@ Exit 0 on success, 1 when the input has errors, 2 on misuse.
 `;
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = parseCommandArgs({
       args: argv,
       allowPositionals: true,
       options: { to: { type: 'string' }, output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } },
     });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
   if (parsed.values.help) {
     io.stdout(HELP);
     return EXIT_OK;

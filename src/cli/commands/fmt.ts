@@ -1,9 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { formatRate } from '../../dsl/index.js';
 import { formatDiagnostic } from '../../errors/index.js';
-import { EXIT_INVALID, EXIT_OK, UsageError, type CliIO } from '../io.js';
+import { EXIT_INVALID, EXIT_OK, UsageError, type CliIO, parseCommandArgs } from '../io.js';
 
 const HELP = `usage: ratecard fmt [--check | --write] FILE...
 
@@ -14,16 +13,11 @@ Exit 0 on success, 1 when a file has syntax errors (or, with --check, is not for
 `;
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = parseCommandArgs({
       args: argv,
       allowPositionals: true,
       options: { check: { type: 'boolean' }, write: { type: 'boolean', short: 'w' }, help: { type: 'boolean', short: 'h' } },
     });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
   const { check, write, help } = parsed.values;
   if (help) {
     io.stdout(HELP);

@@ -1,9 +1,8 @@
-import { parseArgs } from 'node:util';
 import { isRatecardError } from '../../errors/index.js';
 import { openLedger } from '../../ledger/open.js';
 import type { LedgerEntry } from '../../ledger/entry.js';
 import { raterFor } from '../pricing-file.js';
-import { EXIT_INVALID, EXIT_OK, UsageError, lines, type CliIO } from '../io.js';
+import { EXIT_INVALID, EXIT_OK, UsageError, lines, type CliIO, parseCommandArgs } from '../io.js';
 import { encryptionFromEnv } from './verify.js';
 
 const HELP = `usage: ratecard ingest --ledger URL [--pricing FILE] [--json] < events.ndjson
@@ -22,12 +21,7 @@ Attribution is encrypted at rest when RATECARD_LEDGER_KEY holds a 32-byte key (h
 const IN_FLIGHT = 2048;
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({ args: argv, options: { ledger: { type: 'string' }, pricing: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }));
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const { values } = parseCommandArgs({ args: argv, options: { ledger: { type: 'string' }, pricing: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
   if (values.help) {
     io.stdout(HELP);
     return EXIT_OK;

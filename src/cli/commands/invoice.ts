@@ -1,8 +1,7 @@
-import { parseArgs } from 'node:util';
 import { formatInvoice, type InvoiceFormat } from '../../ledger/invoice/format.js';
 import { openLedger } from '../../ledger/open.js';
 import { raterFor } from '../pricing-file.js';
-import { EXIT_OK, UsageError, type CliIO } from '../io.js';
+import { EXIT_OK, UsageError, type CliIO, parseCommandArgs } from '../io.js';
 import { encryptionFromEnv } from './verify.js';
 
 const HELP = `usage: ratecard invoice --ledger URL --customer C --period YYYY-MM [--pricing FILE]
@@ -18,12 +17,7 @@ Plans come from --pricing; the plan is the one the customer's calls named (--pla
 const FORMATS: readonly InvoiceFormat[] = ['text', 'json', 'csv'];
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({ args: argv, options: { ledger: { type: 'string' }, customer: { type: 'string' }, period: { type: 'string' }, pricing: { type: 'string' }, plan: { type: 'string' }, format: { type: 'string', default: 'text' }, help: { type: 'boolean', short: 'h' } } }));
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const { values } = parseCommandArgs({ args: argv, options: { ledger: { type: 'string' }, customer: { type: 'string' }, period: { type: 'string' }, pricing: { type: 'string' }, plan: { type: 'string' }, format: { type: 'string', default: 'text' }, help: { type: 'boolean', short: 'h' } } });
   if (values.help) {
     io.stdout(HELP);
     return EXIT_OK;

@@ -1,10 +1,9 @@
-import { parseArgs } from 'node:util';
 import { RatecardError, isRatecardError } from '../../errors/index.js';
 import type { CallAttributes, Rater } from '../../engine/types.js';
 import { quote } from '../../quote.js';
 import { raterFor } from '../pricing-file.js';
 import { parseAt, parseRequest, type CliRequest } from '../request.js';
-import { EXIT_INVALID, EXIT_OK, UsageError, lines, type CliIO } from '../io.js';
+import { EXIT_INVALID, EXIT_OK, UsageError, lines, type CliIO, parseCommandArgs } from '../io.js';
 
 const HELP = `usage: ratecard quote [--pricing FILE] --model M --usage JSON [--provider P] [--at ISO-8601]
                       [--service-tier T] [--attr key=value]...
@@ -42,9 +41,7 @@ function quoteOne(rater: Rater, request: CliRequest): Record<string, unknown> {
 }
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = parseCommandArgs({
       args: argv,
       options: {
         pricing: { type: 'string' },
@@ -57,9 +54,6 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         help: { type: 'boolean', short: 'h' },
       },
     });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
   const o = parsed.values;
   if (o.help) {
     io.stdout(HELP);

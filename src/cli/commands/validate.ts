@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { diagnosticToJson, formatDiagnostic, sortDiagnostics, type Diagnostic } from '../../errors/index.js';
 import { tryLoadRatecard } from '../../ratecard.js';
-import { EXIT_INVALID, EXIT_OK, UsageError, type CliIO } from '../io.js';
+import { EXIT_INVALID, EXIT_OK, UsageError, type CliIO, parseCommandArgs } from '../io.js';
 
 const HELP = `usage: ratecard validate [--format text|json] FILE...
 
@@ -34,12 +33,7 @@ async function check(path: string, cwd: string): Promise<{ diagnostics: Diagnost
 }
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { format: { type: 'string', default: 'text' }, help: { type: 'boolean', short: 'h' } } });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const parsed = parseCommandArgs({ args: argv, allowPositionals: true, options: { format: { type: 'string', default: 'text' }, help: { type: 'boolean', short: 'h' } } });
   if (parsed.values.help) {
     io.stdout(HELP);
     return EXIT_OK;

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { RatecardError } from '../../errors/index.js';
@@ -6,7 +5,7 @@ import type { Rater } from '../../engine/types.js';
 import type { EncryptionOptions } from '../../ledger/encryption.js';
 import { openLedger } from '../../ledger/open.js';
 import { loadRatecard } from '../../ratecard.js';
-import { EXIT_INVALID, EXIT_OK, UsageError, type CliIO } from '../io.js';
+import { EXIT_INVALID, EXIT_OK, UsageError, type CliIO, parseCommandArgs } from '../io.js';
 
 const HELP = `usage: ratecard verify --ledger URL [--pricing FILE]... [--chain-only] [--format text|json]
 
@@ -38,12 +37,7 @@ export async function loadRaters(files: readonly string[], cwd: string): Promise
 }
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({ args: argv, options: { ledger: { type: 'string' }, pricing: { type: 'string', multiple: true, default: [] }, 'chain-only': { type: 'boolean' }, format: { type: 'string', default: 'text' }, help: { type: 'boolean', short: 'h' } } }));
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const { values } = parseCommandArgs({ args: argv, options: { ledger: { type: 'string' }, pricing: { type: 'string', multiple: true, default: [] }, 'chain-only': { type: 'boolean' }, format: { type: 'string', default: 'text' }, help: { type: 'boolean', short: 'h' } } });
   if (values.help) {
     io.stdout(HELP);
     return EXIT_OK;
