@@ -4,14 +4,17 @@
  *   npx tsx bench/sync.bench.ts            (--quick for fewer entries)
  *
  * 1. Throughput: a memory ledger pre-filled with N priced entries, delivered by the outbox
- *    through the generic HTTP sink to a local node:http receiver (127.0.0.1, same process,
- *    so sender and receiver share the CPU) that parses every batch and deduplicates by id.
+ *    through the generic HTTP sink to a local node:http receiver on 127.0.0.1 that parses
+ *    every batch and deduplicates by id — in a separate process (as a real sink is), and in
+ *    the same process (sender and receiver share one event loop). Both HTTP sink formats:
+ *    `event` (entries decoded and flattened) and `entry` (stored bodies sent verbatim).
  *    Target >= 50k entries/s.
  * 2. record() latency with sync off vs on: sequential awaited ledger.record() calls on a
  *    memory ledger, alone, then with an outbox delivering to the receiver meanwhile
  *    (batch 100, poll 50 ms). Rounds alternate off/on to spread machine noise.
  *    Target: no measurable difference.
  */
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, loadavg } from 'node:os';
@@ -59,19 +62,45 @@ async function receiver() {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, requests: () => requests, close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }) };
 }
 
-async function throughput(batchSize: number, maxInFlight: number): Promise<{ rate: number; ms: number; requests: number }> {
+/** The same receiver in its own node process; GET /count answers the number of distinct ids. */
+const RECEIVER_JS = `
+const http = require('node:http');
+const seen = new Set(); let requests = 0;
+const server = http.createServer((req, res) => {
+  if (req.method === 'GET') return res.end(JSON.stringify({ seen: seen.size, requests }));
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    for (const e of JSON.parse(Buffer.concat(chunks).toString('utf8')).events) seen.add(e.id);
+    requests++;
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+  });
+});
+server.listen(0, '127.0.0.1', () => process.stdout.write(String(server.address().port) + '\\n'));
+`;
+
+async function receiverProcess() {
+  const child = spawn(process.execPath, ['-e', RECEIVER_JS], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<string>((resolve) => child.stdout!.once('data', (d) => resolve(String(d).trim())));
+  const url = `http://127.0.0.1:${port}`;
+  const stats = async () => (await (await fetch(url)).json()) as { seen: number; requests: number };
+  return { url, stats, close: async () => void child.kill() };
+}
+
+async function throughput(batchSize: number, maxInFlight: number, separate: boolean, format: 'event' | 'entry'): Promise<{ rate: number; ms: number; requests: number }> {
   const ledger = makeLedger();
   await fill(ledger, N);
-  const rx = await receiver();
-  const outbox = createOutbox({ ledger, sink: createHttpSink({ url: rx.url }), batchSize, maxInFlight, maxBatchBytes: 16 << 20 });
+  const rx = separate ? await receiverProcess() : await receiver();
+  const outbox = createOutbox({ ledger, sink: createHttpSink({ url: rx.url, format }), batchSize, maxInFlight, maxBatchBytes: 16 << 20 });
   const t0 = performance.now();
   await outbox.start();
   await outbox.flush();
   const ms = performance.now() - t0;
   await outbox.stop();
+  const { seen, requests } = 'stats' in rx ? await rx.stats() : { seen: rx.seen.size, requests: rx.requests() };
   await rx.close();
-  if (rx.seen.size !== N) throw new Error(`delivered ${rx.seen.size} of ${N}`);
-  return { rate: N / (ms / 1000), ms, requests: rx.requests() };
+  if (seen !== N) throw new Error(`delivered ${seen} of ${N}`);
+  return { rate: N / (ms / 1000), ms, requests };
 }
 
 async function recordLatencies(ledger: Ledger, n: number): Promise<number[]> {
@@ -113,9 +142,13 @@ async function latency(): Promise<void> {
 
 console.log(`sync bench — node ${process.version}, ${cpus().length} cpus, load ${loadavg().map((x) => x.toFixed(2)).join(' ')}, N=${N}`);
 console.log('throughput to a local HTTP receiver:');
-for (const [batch, inflight] of [[100, 2], [1000, 2], [1000, 4]] as const) {
-  const r = await throughput(batch, inflight);
-  console.log(`  batch ${String(batch).padStart(4)}  in-flight ${inflight}   ${Math.round(r.rate).toLocaleString('en-US').padStart(9)} entries/s   (${r.ms.toFixed(0)} ms, ${r.requests} requests)`);
+const cases: Array<[boolean, 'event' | 'entry', number, number]> = [
+  [true, 'event', 100, 2], [true, 'event', 1000, 2], [true, 'event', 1000, 4], [true, 'entry', 100, 2], [true, 'entry', 1000, 2], [true, 'entry', 1000, 4],
+  [false, 'event', 1000, 2], [false, 'entry', 1000, 2],
+];
+for (const [separate, format, batch, inflight] of cases) {
+  const r = await throughput(batch, inflight, separate, format);
+  console.log(`  receiver ${separate ? 'own process ' : 'same process'}  format ${format.padEnd(5)}  batch ${String(batch).padStart(4)}  in-flight ${inflight}   ${Math.round(r.rate).toLocaleString('en-US').padStart(9)} entries/s   (${r.ms.toFixed(0)} ms, ${r.requests} requests)`);
 }
 console.log('record() latency, sync off vs on:');
 await latency();

@@ -4,6 +4,7 @@
  * can deduplicate on it. Money stays a decimal string.
  */
 import type { LedgerEntry } from '../ledger/entry.js';
+import type { EntryRecord } from '../storage/types.js';
 import type { SyncEvent } from './types.js';
 
 export function toSyncEvent(entry: LedgerEntry, idPrefix = ''): SyncEvent {
@@ -46,4 +47,15 @@ export function encodeEvent(e: SyncEvent): string {
     encoded.set(e, text);
   }
   return text;
+}
+
+/**
+ * A verbatim event: the stored canonical body embedded as `entry`, with nothing parsed or
+ * re-encoded (the fast path, and the receiver can check hash = sha256(prev_hash + entry)).
+ * Encrypted attribution stays sealed inside `entry`.
+ */
+export function rawSyncEvent(r: EntryRecord, idPrefix = ''): SyncEvent {
+  const e: SyncEvent = { id: `${idPrefix}${r.key}`, seq: r.seq, type: r.type, at: r.at, hash: r.hash, prev_hash: r.prev_hash };
+  encoded.set(e, `{"id":${JSON.stringify(e.id)},"seq":${r.seq},"type":${JSON.stringify(r.type)},"at":${JSON.stringify(r.at)},"hash":"${r.hash}","prev_hash":"${r.prev_hash}","entry":${r.body}}`);
+  return e;
 }

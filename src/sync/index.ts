@@ -7,7 +7,7 @@ export type { SyncEvent, Sink, SendResult, SendContext, Rejection, DeadLetter } 
 export { SinkError, isRetryableStatus } from './errors.js';
 export { backoffDelay, parseRetryAfter, nextDelay, type BackoffOptions } from './backoff.js';
 export { signBody, verifySignature, SIGNATURE_HEADER, type SigningOptions } from './signature.js';
-export { toSyncEvent, encodeEvent } from './event.js';
+export { toSyncEvent, rawSyncEvent, encodeEvent } from './event.js';
 export type { HttpTargetOptions } from './http.js';
 export { createHttpSink, type HttpSinkOptions } from './sinks/http.js';
 export { createLagoSink, toLagoEvent, LAGO_MAX_BATCH, type LagoSinkOptions, type LagoEvent } from './sinks/lago.js';

@@ -20,7 +20,7 @@ import type { LedgerStorage } from '../storage/types.js';
 import { nextDelay, type BackoffOptions } from './backoff.js';
 import { DeadLetterStore } from './dead-letters.js';
 import { asSinkError } from './errors.js';
-import { encodeEvent, toSyncEvent } from './event.js';
+import { encodeEvent, rawSyncEvent, toSyncEvent } from './event.js';
 import type { DeadLetter, Sink, SyncEvent } from './types.js';
 
 export interface OutboxOptions {
@@ -236,7 +236,7 @@ export class Outbox {
     let to = this.readSeq;
     for (const r of records) {
       if (this.types.has(r.type)) {
-        const event = toSyncEvent(decodeRecord(r, this.cipher), this.options.idPrefix);
+        const event = this.sink.raw ? rawSyncEvent(r, this.options.idPrefix) : toSyncEvent(decodeRecord(r, this.cipher), this.options.idPrefix);
         if (this.deadIds.has(event.id)) {
           to = r.seq;
           continue;

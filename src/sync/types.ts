@@ -34,6 +34,8 @@ export interface SyncEvent {
   alert?: Record<string, unknown>;
   /** The entry's hash in the ledger chain. */
   hash: string;
+  /** Set for sinks that take entries verbatim (`raw`): the previous entry's hash, so the receiver can check the chain. */
+  prev_hash?: string;
 }
 
 /** One event a sink refused for good (it goes to the dead letters). */
@@ -60,6 +62,11 @@ export interface Sink {
   readonly name: string;
   /** Largest batch (events) the target takes in one request, e.g. Lago's 100. */
   readonly maxBatchEvents?: number;
+  /**
+   * Takes the stored entry bodies verbatim: the outbox skips decoding, events carry only
+   * id/seq/type/at/hash/prev_hash, and encodeEvent(e) embeds the canonical body as `entry`.
+   */
+  readonly raw?: boolean;
   send(events: readonly SyncEvent[], context: SendContext): Promise<SendResult>;
   close?(): Promise<void>;
 }

@@ -2,9 +2,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import type { AddressInfo } from 'node:net';
-import { CLOUDEVENTS_BATCH, createLagoSink, createOpenMeterSink, createOutbox, createWebSocketSink, LAGO_MAX_BATCH, toLagoEvent } from '../../src/sync/index.js';
+import { CLOUDEVENTS_BATCH, createHttpSink, createLagoSink, createOpenMeterSink, createOutbox, createWebSocketSink, LAGO_MAX_BATCH, toLagoEvent } from '../../src/sync/index.js';
 import { Receiver } from './receiver.js';
 import { fill, makeLedger, usage } from './fixtures.js';
+import { canonicalJson, entryHash } from '../../src/ledger/index.js';
 
 const fast = { baseMs: 5, maxMs: 40 };
 const cleanup: Array<() => Promise<void>> = [];
@@ -145,5 +146,26 @@ describe('WebSocket sink', () => {
     await outbox.stop();
     expect(srv.applied.size).toBe(5);
     expect(await outbox.deadLetters()).toEqual([expect.objectContaining({ id: 'req-2', reason: expect.stringMatching(/nack: schema/) })]);
+  });
+});
+
+describe('HTTP sink, entry format', () => {
+  it('sends stored entries verbatim: the receiver can check every hash and the chain', async () => {
+    const rx = await new Receiver().start();
+    cleanup.push(() => rx.stop());
+    const ledger = makeLedger();
+    await fill(ledger, 15);
+    const outbox = createOutbox({ ledger, sink: createHttpSink({ url: rx.url, format: 'entry' }), batchSize: 4, retry: fast });
+    await outbox.start();
+    await outbox.flush();
+    await outbox.stop();
+    expect(rx.applied.size).toBe(15);
+    const events = [...rx.applied.values()] as Array<{ id: string; seq: number; hash: string; prev_hash: string; entry: Record<string, unknown> }>;
+    events.sort((a, b) => a.seq - b.seq);
+    events.forEach((e, i) => {
+      expect(entryHash(e.prev_hash, canonicalJson(e.entry))).toBe(e.hash);
+      if (i > 0) expect(e.prev_hash).toBe(events[i - 1]!.hash);
+      expect(e.entry).toMatchObject({ key: e.id, type: 'usage', rating: { status: 'priced', price: expect.stringMatching(/^\d+\.\d+$/) } });
+    });
   });
 });
