@@ -7,7 +7,7 @@
 import { compileRatecard } from '../compile/index.js';
 import type { Quote, QuoteRequest, Rater } from '../engine/types.js';
 import type { ModelSource } from '../pricing/model-source.js';
-import { USAGE_KINDS } from '../usage/canonical.js';
+import { isCanonicalUsage } from '../usage/parse-canonical.js';
 import { normalizeUsage, type UsageShape } from '../usage/index.js';
 import { defaultCatalog, type Catalog } from './catalog.js';
 
@@ -20,23 +20,11 @@ export interface CatalogQuoteRequest extends Omit<QuoteRequest, 'usage' | 'perio
   region?: string;
 }
 
-const CANONICAL = new Set<string>([...USAGE_KINDS, 'cache_write']);
-
-function isCanonical(usage: unknown): boolean {
-  if (usage === null || typeof usage !== 'object' || Array.isArray(usage)) return false;
-  let n = 0;
-  for (const k in usage) {
-    if (!CANONICAL.has(k)) return false;
-    n++;
-  }
-  return n > 0;
-}
-
 const EMPTY_DOC = { currency: 'USD', use_catalog: true, models: [], rules: [], tiers: [], plans: [], budgets: [] } as const;
 const raters = new WeakMap<Catalog, Map<string, Rater>>();
 
 /** One compiled list-price rater per catalog and region (the engine's lookup has no region of its own). */
-function raterFor(catalog: Catalog, region: string | undefined): Rater {
+export function listPriceRaterFor(catalog: Catalog, region: string | undefined): Rater {
   let byRegion = raters.get(catalog);
   if (!byRegion) raters.set(catalog, (byRegion = new Map()));
   const key = region === undefined ? '' : region.toLowerCase();
@@ -57,7 +45,7 @@ function raterFor(catalog: Catalog, region: string | undefined): Rater {
  */
 export function quoteWithCatalog(request: CatalogQuoteRequest, options: { catalog?: Catalog } = {}): Quote {
   const raw = request.usage;
-  const usage = isCanonical(raw)
+  const usage = isCanonicalUsage(raw)
     ? (raw as QuoteRequest['usage'])
     : normalizeUsage(request.shape !== undefined ? { usage: raw, provider: request.provider, shape: request.shape } : { usage: raw, provider: request.provider });
   // Built field by field: object rest/spread on the hot path costs more than the lookup itself.
@@ -66,5 +54,5 @@ export function quoteWithCatalog(request: CatalogQuoteRequest, options: { catalo
   if (request.at !== undefined) q.at = request.at;
   if (request.service_tier !== undefined) q.service_tier = request.service_tier;
   if (request.attributes !== undefined) q.attributes = request.attributes;
-  return raterFor(options.catalog ?? defaultCatalog(), request.region).quote(q);
+  return listPriceRaterFor(options.catalog ?? defaultCatalog(), request.region).quote(q);
 }

@@ -50,3 +50,14 @@ export function parseCanonicalUsage(value: unknown): CanonicalUsage {
   }
   return usage;
 }
+
+/** True when every field of `usage` is a canonical bucket name, so no provider normalizer is needed. */
+export function isCanonicalUsage(usage: unknown): boolean {
+  if (usage === null || typeof usage !== 'object' || Array.isArray(usage)) return false;
+  let n = 0;
+  for (const k in usage) {
+    if (!KNOWN.has(k)) return false;
+    n++;
+  }
+  return n > 0;
+}
