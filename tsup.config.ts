@@ -13,6 +13,8 @@ export default defineConfig({
     'intercept/index': 'src/intercept/index.ts',
     'storage/sqlite': 'src/storage/sqlite.ts',
     'storage/postgres': 'src/storage/postgres/index.ts',
+    'sync/index': 'src/sync/index.ts',
+    'alerts/index': 'src/alerts/index.ts',
   },
   format: ['esm'],
   target: 'node20',
