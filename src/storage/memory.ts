@@ -3,7 +3,8 @@
  * Appends are serialized through a promise chain; staged records become visible only
  * when the callback returns, so a throwing callback leaves nothing behind.
  */
-import { assertContinues, GENESIS_HASH, type AppendTx, type EntryRecord, type Head, type LedgerStorage, type OpenReport } from './types.js';
+import { GENESIS_HASH, type AppendTx, type EntryRecord, type Head, type LedgerStorage, type OpenReport } from './types.js';
+import { createStagedTx } from './staging.js';
 import { RatecardError } from '../errors/index.js';
 
 /** Serializes async critical sections in call order. */
@@ -35,39 +36,13 @@ export class MemoryStorage implements LedgerStorage {
   appendWith<R>(fn: (tx: AppendTx) => R | Promise<R>): Promise<R> {
     return this.mutex.run(async () => {
       this.assertOpen();
-      const staged: EntryRecord[] = [];
-      const stagedKeys = new Map<string, EntryRecord>();
-      let conflict: unknown;
-      const head = (): Head => {
-        const last = staged[staged.length - 1];
-        return last ? { seq: last.seq, hash: last.hash } : this.headSync();
-      };
-      const tx: AppendTx = {
-        head,
-        findByKeys: (keys) => {
-          const found = new Map<string, EntryRecord>();
-          for (const k of keys) {
-            const r = this.byKey.get(k) ?? stagedKeys.get(k);
-            if (r) found.set(k, r);
-          }
-          return found;
-        },
-        append: (records) => {
-          try {
-            assertContinues(head(), records, (k) => this.byKey.has(k) || stagedKeys.has(k));
-          } catch (e) {
-            conflict ??= e; // a conflict dooms the whole tx, even if the callback swallows it
-            throw e;
-          }
-          for (const r of records) {
-            const copy = { ...r };
-            staged.push(copy);
-            stagedKeys.set(copy.key, copy);
-          }
-        },
-      };
+      const { tx, staged, assertNoConflict } = createStagedTx(
+        () => this.headSync(),
+        (k) => this.byKey.has(k),
+        (k) => this.byKey.get(k),
+      );
       const result = await fn(tx);
-      if (conflict) throw conflict;
+      assertNoConflict();
       for (const r of staged) {
         this.records.push(r);
         this.byKey.set(r.key, r);

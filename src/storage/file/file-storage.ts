@@ -13,7 +13,8 @@ import { dirname, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { RatecardError } from '../../errors/index.js';
 import { Mutex } from '../memory.js';
-import { assertContinues, type AppendTx, type EntryRecord, type Head, type LedgerStorage, type OpenReport } from '../types.js';
+import { type AppendTx, type EntryRecord, type Head, type LedgerStorage, type OpenReport } from '../types.js';
+import { createStagedTx } from '../staging.js';
 import { decodeRecord, encodeRecord, HEADER } from './frame.js';
 import { acquireLock, releaseLock } from './lock.js';
 import { scanLedgerFile } from './scan.js';
@@ -127,40 +128,13 @@ class FileCore implements LedgerStorage {
   async appendWith<R>(fn: (tx: AppendTx) => R | Promise<R>): Promise<R> {
     const { result, wrote } = await this.mutex.run(async () => {
       this.assertWritable();
-      const staged: EntryRecord[] = [];
-      const stagedKeys = new Map<string, EntryRecord>();
-      let conflict: unknown;
-      const head = (): Head => {
-        const last = staged[staged.length - 1];
-        return last ? { seq: last.seq, hash: last.hash } : { ...this.headState };
-      };
-      const tx: AppendTx = {
-        head,
-        findByKeys: async (keys) => {
-          const found = new Map<string, EntryRecord>();
-          for (const k of keys) {
-            const staged = stagedKeys.get(k);
-            const r = staged ?? (await this.getByKeyUnchecked(k));
-            if (r) found.set(k, r);
-          }
-          return found;
-        },
-        append: (records) => {
-          try {
-            assertContinues(head(), records, (k) => this.keys.has(k) || stagedKeys.has(k));
-          } catch (e) {
-            conflict ??= e; // a conflict dooms the whole tx, even if the callback swallows it
-            throw e;
-          }
-          for (const r of records) {
-            const copy = { ...r };
-            staged.push(copy);
-            stagedKeys.set(copy.key, copy);
-          }
-        },
-      };
+      const { tx, staged, assertNoConflict } = createStagedTx(
+        () => this.headState,
+        (k) => this.keys.has(k),
+        (k) => this.getByKeyUnchecked(k),
+      );
       const result = await fn(tx);
-      if (conflict) throw conflict;
+      assertNoConflict();
       if (staged.length === 0) return { result, wrote: false };
       this.writeRecords(staged);
       return { result, wrote: true };
