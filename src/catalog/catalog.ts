@@ -6,7 +6,7 @@
 import { RatecardError } from '../errors/ratecard-error.js';
 import { Dec, formatDecimal } from '../money/index.js';
 import type { LongContextTier, RateTable } from '../pricing/document.js';
-import type { ModelLookup, ModelSource, ResolvedModelPrice } from '../pricing/model-source.js';
+import type { ModelLookup, ModelSource, ResolvedModelPrice, ResolvedPriceWindow } from '../pricing/model-source.js';
 import { suggest } from '../util/suggest.js';
 import { buildIndex, type CatalogIndex, type Entry, type ModelRecord, type PriceRecord } from './index-data.js';
 import { loadCatalogFile } from './load.js';
@@ -63,10 +63,21 @@ export class Catalog implements ModelSource {
   }
 
   resolve(lookup: ModelLookup): ResolvedModelPrice {
+    return this.#resolve(lookup, undefined);
+  }
+
+  /** resolve(), plus the call times `[from, until)` over which the same lookup gives this same price. */
+  resolveWindow(lookup: ModelLookup): ResolvedPriceWindow {
+    const w: Window = { from: Number.NEGATIVE_INFINITY, until: Number.POSITIVE_INFINITY };
+    const price = this.#resolve(lookup, w);
+    return { price, from: w.from, until: w.until };
+  }
+
+  #resolve(lookup: ModelLookup, w: Window | undefined): ResolvedModelPrice {
     const t = lookup.at.getTime();
     if (Number.isNaN(t)) throw new RatecardError('invalid_timestamp', `invalid call time for model \`${lookup.model}\``);
     const found = this.#find(lookup.provider, lookup.model, lookup.region);
-    const model = this.#modelAt(found, t, lookup);
+    const model = this.#modelAt(found, t, lookup, w);
     const price = pricedAt(model, t);
     if (!price) {
       const first = model.model.prices[0]!.effective_from;
@@ -74,7 +85,8 @@ export class Catalog implements ModelSource {
         details: { model: model.model.id, provider: model.model.provider, at: lookup.at.toISOString(), priced_from: first },
       });
     }
-    return this.#variant(model, price, t, lookup.service_tier, found.region);
+    if (w) narrow(w, price.fromMs, price.untilMs);
+    return this.#variant(model, price, t, lookup.service_tier, found.region, w);
   }
 
   /** Every model (and moving alias), optionally of one provider, at its current price. */
@@ -151,19 +163,25 @@ export class Catalog implements ModelSource {
     });
   }
 
-  #modelAt(found: Found, t: number, lookup: ModelLookup): ModelRecord {
+  #modelAt(found: Found, t: number, lookup: ModelLookup, w: Window | undefined): ModelRecord {
     const e = found.entry;
     if (e.kind === 'model') return e;
-    for (const target of e.targets) if (t >= target.fromMs && t < target.untilMs) return target.model;
+    for (const target of e.targets) {
+      if (t >= target.fromMs && t < target.untilMs) {
+        if (w) narrow(w, target.fromMs, target.untilMs);
+        return target.model;
+      }
+    }
     const first = e.alias.targets[0]!.effective_from;
     throw new RatecardError('model_unpriced', `\`${e.alias.provider}/${e.alias.name}\` did not name any model at ${lookup.at.toISOString()} (first from ${first})`, {
       details: { model: e.alias.name, provider: e.alias.provider, at: lookup.at.toISOString(), priced_from: first },
     });
   }
 
-  #variant(model: ModelRecord, rec: PriceRecord, t: number, tierName: string | undefined, region: string | undefined): ResolvedModelPrice {
+  #variant(model: ModelRecord, rec: PriceRecord, t: number, tierName: string | undefined, region: string | undefined, w: Window | undefined): ResolvedModelPrice {
     const tier = serviceTier(tierName, model, rec);
     const offPeak = rec.offPeak !== undefined && tier === undefined && inWindow(t, rec.offPeak.start, rec.offPeak.end);
+    if (w && rec.offPeak !== undefined && tier === undefined) narrowToDailySegment(w, t, rec.offPeak.start, rec.offPeak.end);
     let uplift: [string, string] | undefined;
     if (region !== undefined && model.model.regions !== undefined) {
       const memo = model.uplifts.get(region);
@@ -199,6 +217,35 @@ export class Catalog implements ModelSource {
     rec.cache.set(key, resolved);
     return resolved;
   }
+}
+
+interface Window {
+  from: number;
+  until: number;
+}
+
+function narrow(w: Window, from: number, until: number): void {
+  if (from > w.from) w.from = from;
+  if (until < w.until) w.until = until;
+}
+
+/**
+ * Narrow `w` to the stretch of time around `t` with no off-peak boundary in it (the
+ * window's `start` and `end` minute of each UTC day), so inWindow() answers the same
+ * for every time in it.
+ */
+function narrowToDailySegment(w: Window, t: number, start: number, end: number): void {
+  const dayStart = t - (((t % 86_400_000) + 86_400_000) % 86_400_000);
+  let from = Number.NEGATIVE_INFINITY;
+  let until = Number.POSITIVE_INFINITY;
+  for (let d = -1; d <= 1; d++) {
+    for (const m of [start, end]) {
+      const b = dayStart + d * 86_400_000 + m * 60_000;
+      if (b <= t && b > from) from = b;
+      if (b > t && b < until) until = b;
+    }
+  }
+  narrow(w, from, until);
 }
 
 function providerOf(e: Entry): string {

@@ -4,7 +4,7 @@
  * engine. Not re-exported from src/catalog/index.ts, so loading the catalog does not load
  * the engine and the normalizers.
  */
-import { compileRatecard } from '../compile/index.js';
+import { compileRatecard, type CompiledRatecard } from '../compile/index.js';
 import type { Quote, QuoteRequest, Rater } from '../engine/types.js';
 import type { ModelSource } from '../pricing/model-source.js';
 import { isCanonicalUsage } from '../usage/parse-canonical.js';
@@ -21,16 +21,21 @@ export interface CatalogQuoteRequest extends Omit<QuoteRequest, 'usage' | 'perio
 }
 
 const EMPTY_DOC = { currency: 'USD', use_catalog: true, models: [], rules: [], tiers: [], plans: [], budgets: [] } as const;
-const raters = new WeakMap<Catalog, Map<string, Rater>>();
+const raters = new WeakMap<Catalog, Map<string, CompiledRatecard>>();
 
 /** One compiled list-price rater per catalog and region (the engine's lookup has no region of its own). */
 export function listPriceRaterFor(catalog: Catalog, region: string | undefined): Rater {
+  return compiledRaterFor(catalog, region);
+}
+
+function compiledRaterFor(catalog: Catalog, region: string | undefined): CompiledRatecard {
   let byRegion = raters.get(catalog);
   if (!byRegion) raters.set(catalog, (byRegion = new Map()));
   const key = region === undefined ? '' : region.toLowerCase();
   let rater = byRegion.get(key);
   if (!rater) {
-    const source: ModelSource = region === undefined ? catalog : { resolve: (l) => catalog.resolve({ ...l, region }) };
+    const source: ModelSource =
+      region === undefined ? catalog : { resolve: (l) => catalog.resolve({ ...l, region }), resolveWindow: (l) => catalog.resolveWindow({ ...l, region }) };
     rater = compileRatecard({ ...EMPTY_DOC, models: [], rules: [], tiers: [], plans: [], budgets: [] }, { catalog: source });
     if (byRegion.size >= 64) byRegion.clear();
     byRegion.set(key, rater);
@@ -45,7 +50,8 @@ export function listPriceRaterFor(catalog: Catalog, region: string | undefined):
  */
 export function quoteWithCatalog(request: CatalogQuoteRequest, options: { catalog?: Catalog } = {}): Quote {
   const raw = request.usage;
-  const usage = isCanonicalUsage(raw)
+  const canonical = isCanonicalUsage(raw);
+  const usage = canonical
     ? (raw as QuoteRequest['usage'])
     : normalizeUsage(request.shape !== undefined ? { usage: raw, provider: request.provider, shape: request.shape } : { usage: raw, provider: request.provider });
   // Built field by field: object rest/spread on the hot path costs more than the lookup itself.
@@ -54,5 +60,7 @@ export function quoteWithCatalog(request: CatalogQuoteRequest, options: { catalo
   if (request.at !== undefined) q.at = request.at;
   if (request.service_tier !== undefined) q.service_tier = request.service_tier;
   if (request.attributes !== undefined) q.attributes = request.attributes;
-  return listPriceRaterFor(options.catalog ?? defaultCatalog(), request.region).quote(q);
+  const rater = compiledRaterFor(options.catalog ?? defaultCatalog(), request.region);
+  // A normalizer's output is already canonical buckets: no need to read it again.
+  return canonical ? rater.quote(q) : rater.quoteCanonical(q);
 }

@@ -6,7 +6,8 @@
 import { RatecardError, type Diagnostic } from '../errors/index.js';
 import { isCurrencyCode } from '../money/index.js';
 import type { Meter, ModelPricing, Plan, PricingDocument } from '../pricing/document.js';
-import type { ModelSource, ResolvedModelPrice } from '../pricing/model-source.js';
+import type { ModelLookup, ModelSource, ResolvedModelPrice } from '../pricing/model-source.js';
+import type { CanonicalUsage } from '../usage/canonical.js';
 import { parseCanonicalUsage } from '../usage/parse-canonical.js';
 import { suggest } from '../util/suggest.js';
 import type { CompiledModel } from '../engine/compiled.js';
@@ -32,6 +33,15 @@ export interface ModelInfo {
 
 const CATALOG_CACHE_LIMIT = 1024;
 
+/** A catalog price in force for call times [from, until), for one (model, provider, service tier) as requested. */
+interface PriceWindow {
+  provider: string | undefined;
+  tier: string | undefined;
+  from: number;
+  until: number;
+  model: CompiledModel;
+}
+
 export class CompiledRatecard implements Rater {
   readonly document: PricingDocument;
   readonly currency: string;
@@ -46,6 +56,12 @@ export class CompiledRatecard implements Rater {
   private readonly catalog: ModelSource | undefined;
   private readonly file: string | undefined;
   private readonly catalogModels = new Map<string, CompiledModel>();
+  /** By requested model name (exact spelling): catalog prices with the call times they hold for. */
+  private readonly windows = new Map<string, PriceWindow[]>();
+  private windowCount = 0;
+  /** The last `at` string parsed and its time (strings are immutable, so this is exact). */
+  private lastAt: string | undefined;
+  private lastAtMs = 0;
 
   /** Use compileRatecard(). */
   constructor(doc: PricingDocument, options: CompileOptions = {}) {
@@ -96,7 +112,22 @@ export class CompiledRatecard implements Rater {
   quote(request: QuoteRequest): Quote {
     if (request === null || typeof request !== 'object') throw new RatecardError('invalid_request', 'a quote request must be an object');
     if (typeof request.model !== 'string' || request.model === '') throw new RatecardError('invalid_request', 'a quote request needs `model` (a non-empty string)');
-    const usage = parseCanonicalUsage(request.usage);
+    return this.quoteUsage(request, parseCanonicalUsage(request.usage));
+  }
+
+  /**
+   * @internal quote() of a request whose `usage` is already a CanonicalUsage (a
+   * normalizer's output, exactly its 12 buckets): skips re-reading it when every bucket
+   * is already a valid count, which is what parseCanonicalUsage would return.
+   */
+  quoteCanonical(request: QuoteRequest): Quote {
+    const usage = request.usage as CanonicalUsage;
+    if (!isValidCanonical(usage)) return this.quote(request);
+    if (typeof request.model !== 'string' || request.model === '') throw new RatecardError('invalid_request', 'a quote request needs `model` (a non-empty string)');
+    return this.quoteUsage(request, usage);
+  }
+
+  private quoteUsage(request: QuoteRequest, usage: CanonicalUsage): Quote {
     const attributes = request.attributes;
     const planName = attributes?.plan;
     let plan;
@@ -135,12 +166,34 @@ export class CompiledRatecard implements Rater {
   private fromCatalog(request: QuoteRequest): CompiledModel {
     const catalog = this.catalog;
     if (!catalog) throw this.notFound(request);
-    const at = request.at === undefined ? new Date() : new Date(request.at);
-    if (Number.isNaN(at.getTime())) throw new RatecardError('invalid_time', `\`at\` must be an ISO-8601 time or a Date, got ${JSON.stringify(request.at)}`);
+    const t = this.callTime(request.at);
+    if (Number.isNaN(t)) throw new RatecardError('invalid_time', `\`at\` must be an ISO-8601 time or a Date, got ${JSON.stringify(request.at)}`);
     const tier = request.service_tier ?? (typeof request.attributes?.service_tier === 'string' ? request.attributes.service_tier : undefined);
+    const windowed = typeof catalog.resolveWindow === 'function';
+    if (windowed) {
+      const list = this.windows.get(request.model);
+      if (list !== undefined) {
+        for (let i = 0; i < list.length; i++) {
+          const w = list[i]!;
+          if (w.provider === request.provider && w.tier === tier && t >= w.from && t < w.until) return w.model;
+        }
+      }
+    }
+    const lookup: ModelLookup = { model: request.model, at: new Date(t) };
+    if (request.provider !== undefined) lookup.provider = request.provider;
+    if (tier !== undefined) lookup.service_tier = tier;
     let resolved: ResolvedModelPrice;
+    let from = 0;
+    let until = 0;
     try {
-      resolved = catalog.resolve({ model: request.model, at, ...(request.provider !== undefined ? { provider: request.provider } : {}), ...(tier !== undefined ? { service_tier: tier } : {}) });
+      if (windowed) {
+        const r = catalog.resolveWindow!(lookup);
+        resolved = r.price;
+        from = r.from;
+        until = r.until;
+      } else {
+        resolved = catalog.resolve(lookup);
+      }
     } catch (e) {
       if (e instanceof RatecardError && e.code === 'model_not_found') throw this.notFound(request, e);
       throw e;
@@ -161,8 +214,45 @@ export class CompiledRatecard implements Rater {
       if (this.catalogModels.size >= CATALOG_CACHE_LIMIT) this.catalogModels.clear();
       this.catalogModels.set(key, model);
     }
+    if (windowed && t >= from && t < until) {
+      if (this.windowCount >= CATALOG_CACHE_LIMIT) {
+        this.windows.clear();
+        this.windowCount = 0;
+      }
+      let list = this.windows.get(request.model);
+      if (!list) this.windows.set(request.model, (list = []));
+      list.push({ provider: request.provider, tier, from, until, model });
+      this.windowCount++;
+    }
     return model;
   }
+
+  /** Epoch ms of a request's `at` (now when absent); NaN when it is not a time. */
+  private callTime(at: QuoteRequest['at']): number {
+    if (at === undefined) return Date.now();
+    if (at instanceof Date) return at.getTime();
+    if (typeof at === 'string') {
+      if (at === this.lastAt) return this.lastAtMs;
+      const ms = new Date(at).getTime();
+      this.lastAt = at;
+      this.lastAtMs = ms;
+      return ms;
+    }
+    return new Date(at as never).getTime();
+  }
+}
+
+/** Every bucket a non-negative safe integer: what parseCanonicalUsage would return unchanged. */
+function isValidCanonical(u: CanonicalUsage): boolean {
+  return (
+    isCount(u.input) && isCount(u.cache_read) && isCount(u.cache_write_5m) && isCount(u.cache_write_1h) &&
+    isCount(u.output) && isCount(u.reasoning) && isCount(u.input_audio) && isCount(u.output_audio) &&
+    isCount(u.input_image) && isCount(u.output_image) && isCount(u.requests) && isCount(u.web_searches)
+  );
+}
+
+function isCount(n: unknown): boolean {
+  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
 }
 
 /** Check and compile a pricing document; throws a RatecardError listing every problem. */

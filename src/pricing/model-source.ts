@@ -33,4 +33,17 @@ export interface ModelSource {
    * `details.suggestions`) / `model_unpriced`. Never returns zero rates for an unknown model.
    */
   resolve(lookup: ModelLookup): ResolvedModelPrice;
+  /**
+   * Optional: the same price as `resolve`, plus the window of call times `[from, until)`
+   * (epoch ms) over which `resolve` with the same lookup (any `at` inside) returns that
+   * very price. Lets a compiled rater skip lookups while the call time stays inside.
+   */
+  resolveWindow?(lookup: ModelLookup): ResolvedPriceWindow;
+}
+
+/** A resolved price and the call times `[from, until)` (epoch ms) it is in force for, for the same lookup. */
+export interface ResolvedPriceWindow {
+  price: ResolvedModelPrice;
+  from: number;
+  until: number;
 }
