@@ -12,6 +12,7 @@
  * - The entries table has `key UNIQUE`: a crash or a racing writer can never store two
  *   records for one idempotency key.
  */
+import { AppendQueue, type AppendJob } from './append-queue.js';
 import type BetterSqlite3 from 'better-sqlite3';
 import { RatecardError } from '../errors/index.js';
 import { GENESIS_HASH, type AppendTx, type EntryRecord, type Head, type LedgerStorage, type OpenReport } from './types.js';
@@ -49,12 +50,6 @@ const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
 
 const COLUMNS = 'seq, key, type, at, body, payload_hash, prev_hash, hash';
 
-interface Job {
-  fn: (tx: AppendTx) => unknown;
-  resolve: (value: unknown) => void;
-  reject: (error: unknown) => void;
-}
-
 interface Statements {
   insert: Statement;
   head: Statement;
@@ -77,9 +72,7 @@ class SqliteStorage implements LedgerStorage {
   private r: Statements | undefined;
   private opening: Promise<OpenReport> | undefined;
   private closed = false;
-  private readonly queue: Job[] = [];
-  private running = false;
-  private idle: Promise<void> = Promise.resolve();
+  private readonly appends = new AppendQueue(() => this.runBatch());
   private readonly synchronous: 'FULL' | 'NORMAL';
   private readonly busyTimeoutMs: number;
   private readonly maxBatch: number;
@@ -138,39 +131,24 @@ class SqliteStorage implements LedgerStorage {
   appendWith<R>(fn: (tx: AppendTx) => R | Promise<R>): Promise<R> {
     if (this.closed) return Promise.reject(closedError());
     if (!this.w) return Promise.reject(notOpenError());
-    return new Promise<R>((resolve, reject) => {
-      this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
-      if (!this.running) {
-        this.running = true;
-        this.idle = this.drain();
-      }
-    });
-  }
-
-  private async drain(): Promise<void> {
-    try {
-      while (this.queue.length > 0) await this.runBatch();
-    } finally {
-      // Cleared in the same tick the loop sees an empty queue, so no job is stranded.
-      this.running = false;
-    }
+    return this.appends.enqueue(fn);
   }
 
   /** One transaction: every queued callback (up to maxBatch) in its own savepoint. */
   private async runBatch(): Promise<void> {
     const db = this.writer!;
     const st = this.w!;
-    const settled: { job: Job; ok: boolean; value: unknown }[] = [];
+    const settled: { job: AppendJob; ok: boolean; value: unknown }[] = [];
     try {
       await beginImmediate(db, this.busyTimeoutMs);
     } catch (e) {
-      for (const job of this.queue.splice(0, this.maxBatch)) job.reject(wrapSqlError(e, 'could not take the SQLite write lock'));
+      for (const job of this.appends.jobs.splice(0, this.maxBatch)) job.reject(wrapSqlError(e, 'could not take the SQLite write lock'));
       return;
     }
     try {
       let head = readHead(st);
-      while (this.queue.length > 0 && settled.length < this.maxBatch) {
-        const job = this.queue.shift()!;
+      while (this.appends.jobs.length > 0 && settled.length < this.maxBatch) {
+        const job = this.appends.jobs.shift()!;
         db.exec('SAVEPOINT caller');
         const tx = new SqliteTx(st, head);
         try {
@@ -229,7 +207,7 @@ class SqliteStorage implements LedgerStorage {
     if (this.closed) return;
     this.closed = true;
     if (this.opening) await this.opening.catch(() => undefined);
-    while (this.running) await this.idle;
+    await this.appends.whenIdle();
     if (this.reader !== this.writer) this.reader?.close();
     this.writer?.close();
     this.writer = this.reader = undefined;

@@ -12,6 +12,7 @@
  * - Schema migrations are versioned in `<schema>.schema_migrations` and applied under an
  *   advisory lock (see migrations.ts).
  */
+import { AppendQueue, type AppendJob } from '../append-queue.js';
 import type { Pool, PoolClient, QueryResult } from 'pg';
 import { RatecardError } from '../../errors/index.js';
 import type { AppendTx, EntryRecord, Head, LedgerStorage, OpenReport } from '../types.js';
@@ -34,12 +35,6 @@ export interface PostgresStorageOptions {
   lockTimeoutMs?: number;
 }
 
-interface Job {
-  fn: (tx: AppendTx) => unknown;
-  resolve: (value: unknown) => void;
-  reject: (error: unknown) => void;
-}
-
 export function createPostgresStorage(options: PostgresStorageOptions): LedgerStorage {
   return new PostgresStorage(options);
 }
@@ -49,9 +44,7 @@ class PostgresStorage implements LedgerStorage {
   private pool: Pool | undefined;
   private opening: Promise<OpenReport> | undefined;
   private closed = false;
-  private readonly queue: Job[] = [];
-  private running = false;
-  private idle: Promise<void> = Promise.resolve();
+  private readonly appends = new AppendQueue(() => this.runBatch());
   private readonly ledger: string;
   private readonly schema: string;
   private readonly q: Queries;
@@ -110,21 +103,7 @@ class PostgresStorage implements LedgerStorage {
   appendWith<R>(fn: (tx: AppendTx) => R | Promise<R>): Promise<R> {
     if (this.closed) return Promise.reject(closedError());
     if (!this.pool) return Promise.reject(notOpenError());
-    return new Promise<R>((resolve, reject) => {
-      this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
-      if (!this.running) {
-        this.running = true;
-        this.idle = this.drain();
-      }
-    });
-  }
-
-  private async drain(): Promise<void> {
-    try {
-      while (this.queue.length > 0) await this.runBatch();
-    } finally {
-      this.running = false; // same tick as the empty-queue check: no job is stranded
-    }
+    return this.appends.enqueue(fn);
   }
 
   private async runBatch(): Promise<void> {
@@ -132,17 +111,17 @@ class PostgresStorage implements LedgerStorage {
     try {
       client = await this.pool!.connect();
     } catch (e) {
-      for (const job of this.queue.splice(0, this.maxBatch)) job.reject(wrapPgError(e, 'cannot connect to PostgreSQL'));
+      for (const job of this.appends.jobs.splice(0, this.maxBatch)) job.reject(wrapPgError(e, 'cannot connect to PostgreSQL'));
       return;
     }
-    const settled: { job: Job; ok: boolean; value: unknown }[] = [];
+    const settled: { job: AppendJob; ok: boolean; value: unknown }[] = [];
     let broken: unknown; // a database error: the transaction is aborted
     let locked = false;
     try {
       let head = await this.lockAndHead(client);
       locked = true;
-      while (this.queue.length > 0 && settled.length < this.maxBatch && broken === undefined) {
-        const job = this.queue.shift()!;
+      while (this.appends.jobs.length > 0 && settled.length < this.maxBatch && broken === undefined) {
+        const job = this.appends.jobs.shift()!;
         const tx = new PgTx(client, this.q, this.ledger, head);
         try {
           const value = await job.fn(tx);
@@ -170,7 +149,7 @@ class PostgresStorage implements LedgerStorage {
       const err = wrapPgError(e, what);
       for (const s of settled) s.job.reject(s.ok ? err : s.value);
       // Jobs not yet run when the lock or connection failed get the same error.
-      if (settled.length === 0) for (const job of this.queue.splice(0, this.maxBatch)) job.reject(err);
+      if (settled.length === 0) for (const job of this.appends.jobs.splice(0, this.maxBatch)) job.reject(err);
       return;
     }
     client.release();
@@ -224,7 +203,7 @@ class PostgresStorage implements LedgerStorage {
     if (this.closed) return;
     this.closed = true;
     if (this.opening) await this.opening.catch(() => undefined);
-    while (this.running) await this.idle;
+    await this.appends.whenIdle();
     const pool = this.pool;
     this.pool = undefined;
     await pool?.end();
