@@ -49,9 +49,9 @@ export function readOpenAIChat(r: UsageReader, usage: Rec, reasoning: ReasoningP
     reasoningPlacement: reasoning,
   };
   // Predicted-output counts are subsets of the completion: check them, bill them as output.
-  for (const key of ['accepted_prediction_tokens', 'rejected_prediction_tokens']) {
-    const f = r.count(cd, key, `completion_tokens_details.${key}`);
-    if (f) r.leftover(completion, [f]);
-  }
+  const accepted = r.count(cd, 'accepted_prediction_tokens', 'completion_tokens_details.accepted_prediction_tokens');
+  if (accepted) r.leftover(completion, [accepted]);
+  const rejected = r.count(cd, 'rejected_prediction_tokens', 'completion_tokens_details.rejected_prediction_tokens');
+  if (rejected) r.leftover(completion, [rejected]);
   return splitInclusive(r, spec);
 }

@@ -26,7 +26,11 @@ export function parseCanonicalUsage(value: unknown): CanonicalUsage {
   const usage = emptyUsage();
   const problems: string[] = [];
   let code = 'usage_invalid_count';
-  for (const [key, raw] of Object.entries(value as Record<string, unknown>)) {
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const raw = obj[key];
     if (raw === undefined || raw === null) continue;
     if (!KNOWN.has(key)) {
       problems.push(`unknown usage field \`${key}\` (known: ${USAGE_KINDS.join(', ')})`);

@@ -54,11 +54,17 @@ const ALIASES: Record<string, string> = {
   togetherai: 'together',
 };
 
+/** Canonical ids (none is also an alias key) → conventions. */
+const EXACT = new Map<string, ProviderConventions>(Object.entries(PROVIDERS).filter(([id]) => !Object.hasOwn(ALIASES, id)));
+
 export const KNOWN_PROVIDERS: readonly string[] = Object.keys(PROVIDERS);
 
 /** Conventions of a provider id (case-insensitive, aliases accepted); unknown ids get none. */
 export function providerConventions(provider: string | undefined): ProviderConventions | undefined {
   if (!provider) return undefined;
+  // Fast path: an id already in canonical spelling (trim/lower-case would not change it).
+  const direct = EXACT.get(provider);
+  if (direct !== undefined) return direct;
   const key = provider.trim().toLowerCase();
   return PROVIDERS[ALIASES[key] ?? key];
 }
