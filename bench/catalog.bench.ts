@@ -50,8 +50,10 @@ for (const c of cases) {
   // genai-prices answers in floats: agreement within float rounding, ours is the exact decimal.
   const diff = new Dec(q.cost).minus(new Dec(String(g.total_price))).abs();
   if (diff.gt(new Dec(q.cost).times('1e-12'))) throw new Error(`${c.name}: ours ${q.cost} vs genai-prices ${g.total_price}`);
-  const ours: Stats = measure(() => quoteWithCatalog(c.ours), { iterations: 30_000, warmup: 10_000 });
-  const theirs: Stats = measure(() => calcPrice(c.genai.usage, c.genai.model, { providerId: c.genai.providerId, timestamp: c.genai.timestamp }), { iterations: 10_000, warmup: 2_000 });
+  // Same iterations and warmup for both sides, so neither is measured less warmed up.
+  const opts = { iterations: 20_000, warmup: 10_000 };
+  const ours: Stats = measure(() => quoteWithCatalog(c.ours), opts);
+  const theirs: Stats = measure(() => calcPrice(c.genai.usage, c.genai.model, { providerId: c.genai.providerId, timestamp: c.genai.timestamp }), opts);
   const ratio = theirs.median / ours.median;
   ratios.push(ratio);
   console.log(row([`${c.name} = $${q.cost} (genai ${g.total_price})`.slice(0, 52), formatNs(ours.median), formatNs(ours.p99), formatNs(theirs.median), formatNs(theirs.p99), `${ratio.toFixed(1)}×`], widths));
