@@ -35,7 +35,7 @@ export interface CallOutcome {
 export class PendingCall implements InflightCall {
   #start: CallStart;
   readonly #t0 = performance.now();
-  readonly #at = new Date().toISOString();
+  readonly #at = isoNow();
   readonly #attributes: Attribution | undefined;
   #ttft: number | undefined;
   #done = false;
@@ -122,6 +122,24 @@ export class PendingCall implements InflightCall {
     if (this.#attributes) event.attributes = this.#attributes;
     s.tracker.push(event);
   }
+}
+
+// `new Date().toISOString()` costs ~0.5-1 µs; the text only changes its last 4 characters
+// within a second, so the rest is reused for the current second (exact, never stale).
+let isoSecond = NaN;
+let isoPrefix = '';
+
+/** Exactly `new Date().toISOString()`, cheaper. */
+export function isoNow(): string {
+  const ms = Date.now();
+  const second = Math.floor(ms / 1000);
+  if (second !== isoSecond) {
+    const iso = new Date(second * 1000).toISOString();
+    isoPrefix = iso.slice(0, iso.length - 4); // up to and including the '.'
+    isoSecond = second;
+  }
+  const frac = ms - second * 1000;
+  return isoPrefix + (frac < 10 ? '00' : frac < 100 ? '0' : '') + frac + 'Z';
 }
 
 function round3(ms: number): number {

@@ -59,29 +59,108 @@ export function instrumentResult(result: unknown, tap: Tap): unknown {
  * caches the parse, so `withResponse()` afterwards returns the same, tapped, object).
  * `asResponse()` is left alone: a caller reading the raw body gets it unread; such a
  * call stays open until shutdown(), which records it as incomplete.
+ *
+ * Hot path: the closures made per call are plain member assignments (no inferred
+ * names: tsx/esbuild `keepNames` would otherwise pay an Object.defineProperty for each).
  */
 function patchApiPromise(p: Obj, tap: Tap): Obj {
-  const origThen = p.then as AnyFn;
-  const origWithResponse = p.withResponse as AnyFn;
-  const origAsResponse = typeof p.asResponse === 'function' ? (p.asResponse as () => Promise<unknown>) : undefined;
-  let tapped: Promise<unknown> | undefined;
-  const run = (): Promise<unknown> =>
-    (tapped ??= origThen.call(
-      p,
+  const state = new ApiPromiseTap(p, tap);
+  // `then` (what `await` calls) taps inside the caller's own callbacks: no extra promise hop.
+  p.then = (a?: AnyFn, b?: AnyFn) => state.then(a, b);
+  p.catch = (b?: AnyFn) => state.run().then(undefined, b);
+  p.finally = (f?: () => void) => state.run().finally(f);
+  p.withResponse = () => state.run().then(() => state.origWithResponse.call(p));
+  return p;
+}
+
+class ApiPromiseTap {
+  readonly origWithResponse: AnyFn;
+  #p: Obj;
+  #tap: Tap;
+  #origThen: AnyFn;
+  #tapped: Promise<unknown> | undefined;
+  /** The data (or error) went through the tap once: later callbacks pass it straight on. */
+  #seen = false;
+  #response: (() => unknown) | undefined;
+  #onData: (data: unknown) => unknown;
+  #onError: (error: unknown) => never;
+
+  constructor(p: Obj, tap: Tap) {
+    this.#p = p;
+    this.#tap = tap;
+    this.#origThen = p.then as AnyFn;
+    this.origWithResponse = p.withResponse as AnyFn;
+    this.#response = responseSource(p);
+    this.#onData = (data: unknown) => {
+      this.#data(data);
+      return data;
+    };
+    this.#onError = (error: unknown) => {
+      this.#error(error);
+      throw error;
+    };
+  }
+
+  /** The shared tapped promise (catch/finally/withResponse). */
+  run(): Promise<unknown> {
+    return (this.#tapped ??= this.#origThen.call(this.#p, this.#onData, this.#onError) as Promise<unknown>);
+  }
+
+  then(a: AnyFn | undefined, b: AnyFn | undefined): unknown {
+    if (this.#tapped) return this.#tapped.then(a, b);
+    return this.#origThen.call(
+      this.#p,
       (data: unknown) => {
-        guard(tap, () => onData(data, tap, origAsResponse && (() => origAsResponse.call(p))));
-        return data;
+        this.#data(data);
+        return typeof a === 'function' ? a(data) : data;
       },
       (error: unknown) => {
-        guard(tap, () => tap.call.fail(error));
+        this.#error(error);
+        if (typeof b === 'function') return b(error);
         throw error;
       },
-    ) as Promise<unknown>);
-  p.then = (a?: AnyFn, b?: AnyFn) => run().then(a, b);
-  p.catch = (b?: AnyFn) => run().then(undefined, b);
-  p.finally = (f?: () => void) => run().finally(f);
-  p.withResponse = () => run().then(() => origWithResponse.call(p));
-  return p;
+    );
+  }
+
+  #data(data: unknown): void {
+    if (this.#seen) return;
+    this.#seen = true;
+    try {
+      onData(data, this.#tap, this.#response);
+    } catch {
+      this.#tap.onInternalError();
+    }
+  }
+
+  #error(error: unknown): void {
+    if (this.#seen) return;
+    this.#seen = true;
+    try {
+      this.#tap.call.fail(error);
+    } catch {
+      this.#tap.onInternalError();
+    }
+  }
+}
+
+/**
+ * Where a stream's request id comes from. Stainless promises hand the parsed `Response`
+ * to their own `parseResponse(client, props)`: wrapping that field captures it for free,
+ * read synchronously when the stream finishes. Otherwise `asResponse()` (a promise).
+ */
+function responseSource(p: Obj): (() => unknown) | undefined {
+  const parse = p.parseResponse;
+  if (typeof parse === 'function') {
+    let response: unknown;
+    p.parseResponse = function (this: unknown, client: unknown, props: unknown) {
+      if (isObj(props)) response = props.response;
+      return (parse as AnyFn).call(this, client, props);
+    };
+    return () => response;
+  }
+  const asResponse = p.asResponse;
+  if (typeof asResponse === 'function') return () => (asResponse as AnyFn).call(p);
+  return undefined;
 }
 
 /** Mutable so a stream can learn its request id from headers that resolve after it started. */
@@ -89,16 +168,21 @@ interface Ids {
   requestId: string | undefined;
 }
 
-function onData(data: unknown, tap: Tap, response?: () => Promise<unknown>): void {
+function onData(data: unknown, tap: Tap, response?: () => unknown): void {
   const ids: Ids = { requestId: isObj(data) ? str(data._request_id) : undefined };
   if (isObj(data) && isStreamLike(data)) {
     // Streams carry no `_request_id`: read the header from the (already received) response.
-    response?.().then(
-      (r) => {
-        if (isObj(r)) ids.requestId ??= headerOf(r.headers, tap.adapter.requestIdHeader);
-      },
-      () => undefined,
-    );
+    const r = response?.();
+    if (isObj(r) && typeof r.then === 'function') {
+      (r as unknown as Promise<unknown>).then(
+        (res) => {
+          if (isObj(res)) ids.requestId ??= headerOf(res.headers, tap.adapter.requestIdHeader);
+        },
+        () => undefined,
+      );
+    } else if (isObj(r)) {
+      ids.requestId = headerOf(r.headers, tap.adapter.requestIdHeader);
+    }
     patchStream(data, tap, ids);
     return;
   }
@@ -120,67 +204,98 @@ function isStreamLike(x: Obj): boolean {
 function patchStream(stream: Obj, tap: Tap, ids: Ids): void {
   const observer = tap.adapter.observeStream(tap.hideUsageChunk);
   let claimed = false;
-  const wrap = (inner: AsyncIterator<unknown>): AsyncIterator<unknown> => {
-    if (claimed) return inner;
-    claimed = true;
-    return observeIterator(inner, observer, tap, ids);
-  };
   if (typeof stream.iterator === 'function') {
     const orig = stream.iterator as () => AsyncIterator<unknown>;
-    stream.iterator = () => wrap(orig.call(stream));
+    stream.iterator = () => {
+      const inner = orig.call(stream);
+      if (claimed) return inner;
+      claimed = true;
+      return new ObservedIterator(inner, observer, tap, ids);
+    };
   } else {
     const orig = stream[Symbol.asyncIterator] as () => AsyncIterator<unknown>;
-    define(stream, Symbol.asyncIterator, () => wrap(orig.call(stream)));
+    define(stream, Symbol.asyncIterator, () => {
+      const inner = orig.call(stream);
+      if (claimed) return inner;
+      claimed = true;
+      return new ObservedIterator(inner, observer, tap, ids);
+    });
   }
 }
 
 /**
  * A hand-written iterator (one `then` per event, cheaper than an async generator) that
  * finishes the call exactly once: at the end, on an error, or on return() — the path
- * a `break`, a cancelled ReadableStream or an abort takes.
+ * a `break`, a cancelled ReadableStream or an abort takes. A class, so the per-call cost
+ * is one object and two callbacks (no per-call method closures).
  */
-function observeIterator(inner: AsyncIterator<unknown>, observer: StreamObserver, tap: Tap, ids: Ids): AsyncIterableIterator<unknown> {
-  let finished = false;
-  const finish = (reason: string): void => {
-    if (finished) return;
-    finished = true;
-    guard(tap, () => {
-      const outcome = observer.outcome();
-      if (ids.requestId) outcome.requestId = ids.requestId;
-      tap.call.succeed(outcome, reason);
-    });
-  };
-  const onResult = (r: IteratorResult<unknown>): IteratorResult<unknown> | Promise<IteratorResult<unknown>> => {
+class ObservedIterator implements AsyncIterableIterator<unknown> {
+  #inner: AsyncIterator<unknown>;
+  #observer: StreamObserver;
+  #tap: Tap;
+  #ids: Ids;
+  #finished = false;
+  #onResult: (r: IteratorResult<unknown>) => IteratorResult<unknown> | Promise<IteratorResult<unknown>>;
+  #onError: (error: unknown) => never;
+
+  constructor(inner: AsyncIterator<unknown>, observer: StreamObserver, tap: Tap, ids: Ids) {
+    this.#inner = inner;
+    this.#observer = observer;
+    this.#tap = tap;
+    this.#ids = ids;
+    this.#onResult = (r) => this.#result(r);
+    this.#onError = (error) => {
+      this.#finish(`stream_error: ${errorName(error)}`);
+      throw error;
+    };
+  }
+
+  next(): Promise<IteratorResult<unknown>> {
+    return this.#finished ? this.#inner.next() : this.#inner.next().then(this.#onResult, this.#onError);
+  }
+
+  return(value?: unknown): Promise<IteratorResult<unknown>> {
+    this.#finish('stream_abandoned');
+    // Close the SDK iterator so it aborts the request.
+    const inner = this.#inner;
+    return inner.return ? inner.return(value) : Promise.resolve({ done: true as const, value });
+  }
+
+  throw(error?: unknown): Promise<IteratorResult<unknown>> {
+    this.#finish('stream_abandoned');
+    const inner = this.#inner;
+    return inner.throw ? inner.throw(error) : Promise.reject(error);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  #result(r: IteratorResult<unknown>): IteratorResult<unknown> | Promise<IteratorResult<unknown>> {
     if (r.done) {
-      finish('stream_ended_without_usage');
+      this.#finish('stream_ended_without_usage');
       return r;
     }
     let hide = false;
     try {
-      hide = observer.onEvent(r.value, tap.call);
+      hide = this.#observer.onEvent(r.value, this.#tap.call);
     } catch {
-      tap.onInternalError();
+      this.#tap.onInternalError();
     }
-    return hide ? inner.next().then(onResult, onError) : r;
-  };
-  const onError = (error: unknown): never => {
-    finish(`stream_error: ${errorName(error)}`);
-    throw error;
-  };
-  const it: AsyncIterableIterator<unknown> = {
-    next: () => (finished ? inner.next() : inner.next().then(onResult, onError)),
-    return: (value?: unknown) => {
-      finish('stream_abandoned');
-      // Close the SDK iterator so it aborts the request.
-      return inner.return ? inner.return(value) : Promise.resolve({ done: true as const, value });
-    },
-    throw: (error?: unknown) => {
-      finish('stream_abandoned');
-      return inner.throw ? inner.throw(error) : Promise.reject(error);
-    },
-    [Symbol.asyncIterator]: () => it,
-  };
-  return it;
+    return hide ? this.#inner.next().then(this.#onResult, this.#onError) : r;
+  }
+
+  #finish(reason: string): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    try {
+      const outcome = this.#observer.outcome();
+      if (this.#ids.requestId) outcome.requestId = this.#ids.requestId;
+      this.#tap.call.succeed(outcome, reason);
+    } catch {
+      this.#tap.onInternalError();
+    }
+  }
 }
 
 function errorName(e: unknown): string {

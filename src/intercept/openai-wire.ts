@@ -52,7 +52,9 @@ export const openaiChat: ApiAdapter = {
         }
         return false;
       },
-      outcome: () => ({ ...o }),
+      outcome() {
+        return { ...o };
+      },
     };
   },
 };
@@ -81,7 +83,9 @@ export const openaiResponses: ApiAdapter = {
         }
         return false;
       },
-      outcome: () => ({ ...o }),
+      outcome() {
+        return { ...o };
+      },
     };
   },
 };

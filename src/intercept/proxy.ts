@@ -110,6 +110,8 @@ function takeOption(args: unknown[]): CallOptions | undefined {
 }
 
 function interceptCall(ctx: WrapContext, spec: MethodSpec, target: object, orig: Fn): Fn {
+  // One callback per intercepted method, not one per call.
+  const onInternalError = (): void => ctx.tracker.internalError();
   return function intercepted(...args: unknown[]) {
     let call: PendingCall | undefined;
     let hide = false;
@@ -148,7 +150,7 @@ function interceptCall(ctx: WrapContext, spec: MethodSpec, target: object, orig:
     }
     if (!call) return result;
     try {
-      return instrumentResult(result, { call, adapter: spec.adapter, hideUsageChunk: hide, onInternalError: () => ctx.tracker.internalError() });
+      return instrumentResult(result, { call, adapter: spec.adapter, hideUsageChunk: hide, onInternalError });
     } catch {
       ctx.tracker.internalError();
       return result;
