@@ -37,16 +37,27 @@ export function toSyncEvent(entry: LedgerEntry, idPrefix = ''): SyncEvent {
   return e;
 }
 
-const encoded = new WeakMap<SyncEvent, string>();
+/** An event's JSON, as text and as UTF-8 bytes; each computed once, on first use. */
+interface Encoded { text?: string; bytes?: Buffer }
+const encoded = new WeakMap<SyncEvent, Encoded>();
 
 /** JSON of an event, computed once: the outbox sizes batches with it and the HTTP sink sends it. */
 export function encodeEvent(e: SyncEvent): string {
-  let text = encoded.get(e);
-  if (text === undefined) {
-    text = JSON.stringify(e);
-    encoded.set(e, text);
-  }
-  return text;
+  let enc = encoded.get(e);
+  if (enc === undefined) encoded.set(e, (enc = {}));
+  if (enc.text === undefined) enc.text = enc.bytes ? enc.bytes.toString('utf8') : JSON.stringify(e);
+  return enc.text;
+}
+
+/**
+ * The UTF-8 bytes of encodeEvent(e), computed once: the outbox sizes batches by their length
+ * and the HTTP sink concatenates them into the request body (no re-encoding of a batch string).
+ */
+export function encodeEventBytes(e: SyncEvent): Buffer {
+  let enc = encoded.get(e);
+  if (enc === undefined) encoded.set(e, (enc = {}));
+  enc.bytes ??= Buffer.from(enc.text ?? JSON.stringify(e), 'utf8');
+  return enc.bytes;
 }
 
 /**
@@ -55,7 +66,9 @@ export function encodeEvent(e: SyncEvent): string {
  * Encrypted attribution stays sealed inside `entry`.
  */
 export function rawSyncEvent(r: EntryRecord, idPrefix = ''): SyncEvent {
-  const e: SyncEvent = { id: `${idPrefix}${r.key}`, seq: r.seq, type: r.type, at: r.at, hash: r.hash, prev_hash: r.prev_hash };
-  encoded.set(e, `{"id":${JSON.stringify(e.id)},"seq":${r.seq},"type":${JSON.stringify(r.type)},"at":${JSON.stringify(r.at)},"hash":"${r.hash}","prev_hash":"${r.prev_hash}","entry":${r.body}}`);
+  const id = `${idPrefix}${r.key}`;
+  const e: SyncEvent = { id, seq: r.seq, type: r.type, at: r.at, hash: r.hash, prev_hash: r.prev_hash };
+  const bytes = Buffer.from(`{"id":${JSON.stringify(id)},"seq":${r.seq},"type":${JSON.stringify(r.type)},"at":${JSON.stringify(r.at)},"hash":"${r.hash}","prev_hash":"${r.prev_hash}","entry":${r.body}}`, 'utf8');
+  encoded.set(e, { bytes });
   return e;
 }

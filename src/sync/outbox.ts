@@ -20,7 +20,7 @@ import type { LedgerStorage } from '../storage/types.js';
 import { nextDelay, type BackoffOptions } from './backoff.js';
 import { DeadLetterStore } from './dead-letters.js';
 import { asSinkError } from './errors.js';
-import { encodeEvent, rawSyncEvent, toSyncEvent } from './event.js';
+import { encodeEventBytes, rawSyncEvent, toSyncEvent } from './event.js';
 import type { DeadLetter, Sink, SyncEvent } from './types.js';
 
 export interface OutboxOptions {
@@ -241,7 +241,7 @@ export class Outbox {
           to = r.seq;
           continue;
         }
-        const size = Buffer.byteLength(encodeEvent(event)) + 1;
+        const size = encodeEventBytes(event).length + 1;
         if (size + 2 > this.o.maxBatchBytes) oversized.push(this.letter(event, `event is ${size} bytes, over maxBatchBytes ${this.o.maxBatchBytes}`, undefined, 0));
         else if (bytes + size > this.o.maxBatchBytes && events.length > 0) break;
         else {

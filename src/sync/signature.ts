@@ -14,8 +14,8 @@ export interface SigningOptions {
 }
 
 /** `t=<unix seconds>,v1=<hex hmac-sha256 of "t.body">`. */
-export function signBody(body: string, secret: string, timestamp: number = Math.floor(Date.now() / 1000)): string {
-  const mac = createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
+export function signBody(body: string | Uint8Array, secret: string, timestamp: number = Math.floor(Date.now() / 1000)): string {
+  const mac = createHmac('sha256', secret).update(`${timestamp}.`).update(body).digest('hex');
   return `t=${timestamp},v1=${mac}`;
 }
 

@@ -7,7 +7,7 @@
  * prev_hash, entry: <canonical body>}`): nothing is parsed or re-encoded on the way, and the
  * receiver can verify the hash chain.
  */
-import { encodeEvent } from '../event.js';
+import { encodeEventBytes } from '../event.js';
 import { postBody, type HttpTargetOptions } from '../http.js';
 import type { Rejection, SendContext, SendResult, Sink, SyncEvent } from '../types.js';
 
@@ -24,10 +24,28 @@ export function createHttpSink(options: HttpSinkOptions): Sink {
     ...(options.maxBatchEvents !== undefined ? { maxBatchEvents: options.maxBatchEvents } : {}),
     ...(options.format === 'entry' ? { raw: true } : {}),
     async send(events: readonly SyncEvent[], ctx: SendContext): Promise<SendResult> {
-      const res = await postBody(options, `{"events":[${events.map(encodeEvent).join(',')}]}`, 'application/json', ctx.signal);
+      const res = await postBody(options, batchBody(events), 'application/json', ctx.signal);
       return { rejected: readRejections(res.text, events.length) };
     },
   };
+}
+
+const OPEN = Buffer.from('{"events":[');
+const COMMA = Buffer.from(',');
+const CLOSE = Buffer.from(']}');
+
+/** `{"events":[…]}` from the events' cached UTF-8 encodings, joined as bytes (no batch-sized string). */
+function batchBody(events: readonly SyncEvent[]): Buffer {
+  const parts: Buffer[] = new Array<Buffer>(events.length * 2 + 1);
+  let n = 0;
+  parts[n++] = OPEN;
+  for (let i = 0; i < events.length; i++) {
+    if (i > 0) parts[n++] = COMMA;
+    parts[n++] = encodeEventBytes(events[i]!);
+  }
+  parts[n++] = CLOSE;
+  parts.length = n;
+  return Buffer.concat(parts);
 }
 
 function readRejections(text: string, n: number): Rejection[] {
