@@ -221,8 +221,14 @@ export class CompiledRatecard implements Rater {
       }
       let list = this.windows.get(request.model);
       if (!list) this.windows.set(request.model, (list = []));
-      list.push({ provider: request.provider, tier, from, until, model });
-      this.windowCount++;
+      // One window per (provider, tier): a newer time replaces it, so lists stay short (off-peak windows are daily).
+      const entry: PriceWindow = { provider: request.provider, tier, from, until, model };
+      const i = list.findIndex((w) => w.provider === request.provider && w.tier === tier);
+      if (i >= 0) list[i] = entry;
+      else {
+        list.push(entry);
+        this.windowCount++;
+      }
     }
     return model;
   }
