@@ -3,7 +3,10 @@
  * never reused, so a retried or re-read entry always carries the same id and the receiver
  * can deduplicate on it. Money stays a decimal string.
  */
-import type { LedgerEntry } from '../ledger/entry.js';
+import type { Cipher } from '../ledger/encryption.js';
+import type { EntryBody, LedgerEntry } from '../ledger/entry.js';
+import type { CallAttributes } from '../engine/types.js';
+import { RatecardError } from '../errors/index.js';
 import type { EntryRecord } from '../storage/types.js';
 import type { SyncEvent } from './types.js';
 
@@ -39,6 +42,28 @@ export function toSyncEvent(entry: LedgerEntry, idPrefix = ''): SyncEvent {
 
 /** An event's JSON, as text and as UTF-8 bytes; each computed once, on first use. */
 interface Encoded { text?: string; bytes?: Buffer }
+/**
+ * toSyncEvent(decodeRecord(r, cipher), idPrefix) without building the intermediate
+ * LedgerEntry: the freshly parsed body (private to this call) takes the record's seq, at and
+ * hash, and the opened attribution when sealed, exactly as decodeRecord would set them.
+ */
+export function recordToSyncEvent(r: EntryRecord, cipher?: Cipher, idPrefix = ''): SyncEvent {
+  let body: EntryBody & Partial<Pick<LedgerEntry, 'seq' | 'at' | 'hash'>>;
+  try {
+    body = JSON.parse(r.body) as typeof body;
+  } catch {
+    throw new RatecardError('ledger_corrupt', `entry ${r.seq}: the stored body is not JSON`, { details: { seq: r.seq } });
+  }
+  body.seq = r.seq;
+  body.at = r.at;
+  body.hash = r.hash;
+  if (body.sealed && cipher) {
+    const open = JSON.parse(cipher.open(body.sealed)) as { attributes?: CallAttributes };
+    if (open.attributes) body.attributes = open.attributes;
+  }
+  return toSyncEvent(body as unknown as LedgerEntry, idPrefix);
+}
+
 const encoded = new WeakMap<SyncEvent, Encoded>();
 
 /** JSON of an event, computed once: the outbox sizes batches with it and the HTTP sink sends it. */

@@ -13,14 +13,13 @@
  * 408/429) are bisected to isolate the refused events, which become dead letters.
  */
 import { createCipher, type Cipher, type EncryptionOptions } from '../ledger/encryption.js';
-import { decodeRecord } from '../ledger/entry.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { RatecardError } from '../errors/index.js';
 import type { LedgerStorage } from '../storage/types.js';
 import { nextDelay, type BackoffOptions } from './backoff.js';
 import { DeadLetterStore } from './dead-letters.js';
 import { asSinkError } from './errors.js';
-import { encodeEventBytes, rawSyncEvent, toSyncEvent } from './event.js';
+import { encodeEventBytes, rawSyncEvent, recordToSyncEvent } from './event.js';
 import type { DeadLetter, Sink, SyncEvent } from './types.js';
 
 export interface OutboxOptions {
@@ -236,7 +235,7 @@ export class Outbox {
     let to = this.readSeq;
     for (const r of records) {
       if (this.types.has(r.type)) {
-        const event = this.sink.raw ? rawSyncEvent(r, this.options.idPrefix) : toSyncEvent(decodeRecord(r, this.cipher), this.options.idPrefix);
+        const event = this.sink.raw ? rawSyncEvent(r, this.options.idPrefix) : recordToSyncEvent(r, this.cipher, this.options.idPrefix);
         if (this.deadIds.has(event.id)) {
           to = r.seq;
           continue;
