@@ -82,8 +82,6 @@ class ApiPromiseTap {
   /** The data (or error) went through the tap once: later callbacks pass it straight on. */
   #seen = false;
   #response: (() => unknown) | undefined;
-  #onData: (data: unknown) => unknown;
-  #onError: (error: unknown) => never;
 
   constructor(p: Obj, tap: Tap) {
     this.#p = p;
@@ -91,19 +89,21 @@ class ApiPromiseTap {
     this.#origThen = p.then as AnyFn;
     this.origWithResponse = p.withResponse as AnyFn;
     this.#response = responseSource(p);
-    this.#onData = (data: unknown) => {
-      this.#data(data);
-      return data;
-    };
-    this.#onError = (error: unknown) => {
-      this.#error(error);
-      throw error;
-    };
   }
 
-  /** The shared tapped promise (catch/finally/withResponse). */
+  /** The shared tapped promise (catch/finally/withResponse); built on first use only. */
   run(): Promise<unknown> {
-    return (this.#tapped ??= this.#origThen.call(this.#p, this.#onData, this.#onError) as Promise<unknown>);
+    return (this.#tapped ??= this.#origThen.call(
+      this.#p,
+      (data: unknown) => {
+        this.#data(data);
+        return data;
+      },
+      (error: unknown) => {
+        this.#error(error);
+        throw error;
+      },
+    ) as Promise<unknown>);
   }
 
   then(a: AnyFn | undefined, b: AnyFn | undefined): unknown {

@@ -2,7 +2,7 @@
  * OpenAI wire formats: chat completions, responses and embeddings. Usage is passed on
  * RAW (the ledger's normalizer knows that `prompt_tokens` includes cached tokens, …).
  */
-import type { CallOutcome } from './call.js';
+import type { CallOutcome, PendingCall } from './call.js';
 import { isObj, str, type ApiAdapter, type StreamObserver } from './instrument.js';
 
 type Body = Record<string, unknown>;
@@ -29,34 +29,43 @@ function hasOutput(delta: unknown): boolean {
   return false;
 }
 
+/** One chat stream's observer (a class: one object per stream, no per-stream closures). */
+class ChatStreamObserver implements StreamObserver {
+  readonly #o: CallOutcome = { complete: false };
+  readonly #hideUsageChunk: boolean;
+
+  constructor(hideUsageChunk: boolean) {
+    this.#hideUsageChunk = hideUsageChunk;
+  }
+
+  onEvent(chunk: unknown, call: PendingCall): boolean {
+    if (!isObj(chunk)) return false;
+    const o = this.#o;
+    o.responseId ??= str(chunk.id);
+    o.model ??= str(chunk.model);
+    o.serviceTier = str(chunk.service_tier) ?? o.serviceTier;
+    const choices = chunk.choices;
+    if (!call.sawFirstToken && Array.isArray(choices) && choices.some((c) => isObj(c) && hasOutput(c.delta))) call.firstToken();
+    if (isObj(chunk.usage)) {
+      o.usage = chunk.usage as Body;
+      o.complete = true;
+      // The usage-only chunk exists because we asked for it: the caller never sees it.
+      // (The `usage: null` the API then puts on other chunks is left alone: deleting
+      // it would mutate the caller's objects and slow every later property read.)
+      if (this.#hideUsageChunk && Array.isArray(choices) && choices.length === 0) return true;
+    }
+    return false;
+  }
+
+  outcome(): CallOutcome {
+    return { ...this.#o };
+  }
+}
+
 export const openaiChat: ApiAdapter = {
   requestIdHeader: 'x-request-id',
   fromBody: bodyOutcome,
-  observeStream(hideUsageChunk): StreamObserver {
-    const o: CallOutcome = { complete: false };
-    return {
-      onEvent(chunk, call) {
-        if (!isObj(chunk)) return false;
-        o.responseId ??= str(chunk.id);
-        o.model ??= str(chunk.model);
-        o.serviceTier = str(chunk.service_tier) ?? o.serviceTier;
-        const choices = chunk.choices;
-        if (!call.sawFirstToken && Array.isArray(choices) && choices.some((c) => isObj(c) && hasOutput(c.delta))) call.firstToken();
-        if (isObj(chunk.usage)) {
-          o.usage = chunk.usage as Body;
-          o.complete = true;
-          // The usage-only chunk exists because we asked for it: the caller never sees it.
-          // (The `usage: null` the API then puts on other chunks is left alone: deleting
-          // it would mutate the caller's objects and slow every later property read.)
-          if (hideUsageChunk && Array.isArray(choices) && choices.length === 0) return true;
-        }
-        return false;
-      },
-      outcome() {
-        return { ...o };
-      },
-    };
-  },
+  observeStream: (hideUsageChunk) => new ChatStreamObserver(hideUsageChunk),
 };
 
 const RESPONSE_FINAL = new Set(['response.completed', 'response.incomplete', 'response.failed']);
