@@ -10,7 +10,6 @@
  * of one record each, made durable together by the file adapter's group commit.
  * Targets: memory >= 200k entries/s, file >= 50k durable entries/s.
  */
-import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +17,7 @@ import { createLedger } from '../src/ledger/index.js';
 import { createFileStorage } from '../src/storage/file/index.js';
 import { createMemoryStorage } from '../src/storage/memory.js';
 import type { AppendTx, EntryRecord, LedgerStorage } from '../src/storage/types.js';
+import { stageChained } from './util.js';
 import type { Rater } from '../src/engine/types.js';
 import { listPriceRater } from '../src/quote.js';
 
@@ -33,16 +33,7 @@ const BODY = JSON.stringify({
 
 let counter = 0;
 function stage(tx: AppendTx, n: number): void {
-  let { seq, hash } = tx.head();
-  const recs: EntryRecord[] = [];
-  for (let i = 0; i < n; i++) {
-    const key = `req_${++counter}`;
-    const body = `${BODY.slice(0, -1)},"id":"${key}"}`;
-    const next = createHash('sha256').update(hash).update(body).digest('hex');
-    recs.push({ seq: ++seq, key, type: 'usage', at: '2026-03-01T12:00:00.000Z', body, payload_hash: hash, prev_hash: hash, hash: next });
-    hash = next;
-  }
-  tx.append(recs);
+  stageChained(tx, n, BODY, () => `req_${++counter}`);
 }
 
 /** CPU time of the last timed() run (all threads of this process), µs. */

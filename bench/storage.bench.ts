@@ -11,14 +11,14 @@
  * PostgreSQL >= 10k entries/s batched.
  */
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import pg from 'pg';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPostgresStorage } from '../src/storage/postgres/index.js';
 import { createSqliteStorage } from '../src/storage/sqlite.js';
-import type { AppendTx, EntryRecord, LedgerStorage } from '../src/storage/types.js';
+import type { AppendTx, LedgerStorage } from '../src/storage/types.js';
+import { stageChained } from './util.js';
 
 const quick = process.argv.includes('--quick');
 const TOTAL = quick ? 20_000 : 100_000;
@@ -35,17 +35,7 @@ const BODY = JSON.stringify({
 
 let counter = 0;
 function stage(tx: AppendTx, n: number): void {
-  const head = tx.head();
-  let { seq, hash } = head;
-  const recs: EntryRecord[] = [];
-  for (let i = 0; i < n; i++) {
-    const key = `req_${++counter}`;
-    const body = `${BODY.slice(0, -1)},"id":"${key}"}`;
-    const next = createHash('sha256').update(hash).update(body).digest('hex');
-    recs.push({ seq: ++seq, key, type: 'usage', at: '2026-03-01T12:00:00.000Z', body, payload_hash: hash, prev_hash: hash, hash: next });
-    hash = next;
-  }
-  tx.append(recs);
+  stageChained(tx, n, BODY, () => `req_${++counter}`);
 }
 
 /** cpu: this process's CPU seconds (user + system): on a busy machine, entries per CPU-second is the steadier figure. */

@@ -5,6 +5,9 @@
  * pauses); a larger batch resolves calls far below the timer's ~50 ns granularity.
  */
 
+import { createHash } from 'node:crypto';
+import type { AppendTx, EntryRecord } from '../src/storage/types.js';
+
 export interface Stats {
   /** Nanoseconds per call. */
   median: number;
@@ -67,4 +70,21 @@ export function formatNs(ns: number): string {
 /** A fixed-width table row. */
 export function row(cells: (string | number)[], widths: number[]): string {
   return cells.map((c, i) => String(c).padEnd(widths[i] ?? 12)).join('  ');
+}
+
+/**
+ * Stage `n` hash-chained usage records after the transaction's head (append benches):
+ * each body is `template` with the record's key added as "id".
+ */
+export function stageChained(tx: AppendTx, n: number, template: string, nextKey: () => string): void {
+  let { seq, hash } = tx.head();
+  const recs: EntryRecord[] = [];
+  for (let i = 0; i < n; i++) {
+    const key = nextKey();
+    const body = `${template.slice(0, -1)},"id":"${key}"}`;
+    const next = createHash('sha256').update(hash).update(body).digest('hex');
+    recs.push({ seq: ++seq, key, type: 'usage', at: '2026-03-01T12:00:00.000Z', body, payload_hash: hash, prev_hash: hash, hash: next });
+    hash = next;
+  }
+  tx.append(recs);
 }
