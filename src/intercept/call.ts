@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { CallStatus } from '../ledger/event.js';
 import { currentAttribution, mergeAttribution } from './context.js';
-import type { InflightCall, Tracker } from './queue.js';
+import type { AfterRecord, InflightCall, Tracker } from './queue.js';
 import type { Attribution, CallOptions, UsageEvent } from './types.js';
 
 export interface CallStart {
@@ -19,6 +19,8 @@ export interface CallStart {
   stream?: boolean;
   defaults?: Attribution;
   perCall?: CallOptions;
+  /** Told when the event was recorded or not (budget guard: settle or release a reservation). */
+  onRecorded?: AfterRecord;
 }
 
 /** What a response (or a finished stream) tells us. */
@@ -120,7 +122,8 @@ export class PendingCall implements InflightCall {
     if (this.#ttft !== undefined) event.ttft_ms = round3(this.#ttft);
     if (o.serviceTier) event.service_tier = o.serviceTier;
     if (this.#attributes) event.attributes = this.#attributes;
-    s.tracker.push(event);
+    if (s.onRecorded) s.tracker.push(event, s.onRecorded);
+    else s.tracker.push(event);
   }
 }
 

@@ -5,4 +5,4 @@ export { wrapAnthropic, isAnthropicLike } from './anthropic.js';
 export { withAttribution, currentAttribution } from './context.js';
 export { createTracker, Tracker, type TrackerOptions } from './queue.js';
 export { flushAll, shutdownAll, type TrackOptions } from './options.js';
-export type { Recorder, Attribution, CallOptions, TrackerStats, UsageEvent } from './types.js';
+export type { Recorder, Attribution, CallOptions, TrackerStats, UsageEvent, BudgetGuard, BudgetCall, BudgetHold } from './types.js';

@@ -30,10 +30,12 @@ export function wrapOpenAI<T extends object>(client: T, options: TrackOptions): 
     tracker: resolveTracker(options),
     provider: options.provider ?? 'openai',
     defaults: options.attributes,
+    budgets: options.budgets,
+    estimate: options.estimate,
   });
 }
 
 export { createTracker, Tracker, type TrackerOptions } from './queue.js';
 export { withAttribution } from './context.js';
 export { flushAll, shutdownAll, type TrackOptions } from './options.js';
-export type { Recorder, Attribution, CallOptions, TrackerStats } from './types.js';
+export type { Recorder, Attribution, CallOptions, TrackerStats, BudgetGuard, BudgetCall, BudgetHold } from './types.js';

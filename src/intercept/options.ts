@@ -5,7 +5,7 @@
  */
 import { RatecardError } from '../errors/index.js';
 import { Tracker, type TrackerOptions } from './queue.js';
-import type { Attribution, Recorder } from './types.js';
+import type { Attribution, BudgetGuard, Recorder } from './types.js';
 
 export interface TrackOptions {
   /** The queue to push into (shared by several wrappers). */
@@ -18,6 +18,18 @@ export interface TrackOptions {
   provider?: string;
   /** Attribution every call of this wrapper carries. */
   attributes?: Attribution;
+  /**
+   * Hard limits checked before each intercepted call (`createBudgets(...)` from
+   * `ratecard/alerts`, or any object with `assertWithinBudget`). A refused call is never
+   * sent and rejects with `budget_exceeded`. Absent: the wrapper is unchanged.
+   */
+  budgets?: BudgetGuard;
+  /**
+   * The call's maximum cost as a decimal string, from its request body. With `budgets.reserve`
+   * it is held during the call and settled once the event is recorded; otherwise it is
+   * passed to `assertWithinBudget` as the estimate.
+   */
+  estimate?: (request: unknown) => string;
 }
 
 const defaults = new Map<Recorder, Tracker>();

@@ -6,8 +6,9 @@
  */
 import { PendingCall } from './call.js';
 import { instrumentResult, isObj, type ApiAdapter } from './instrument.js';
-import type { Tracker } from './queue.js';
-import type { Attribution, CallOptions } from './types.js';
+import { currentAttribution, mergeAttribution } from './context.js';
+import type { AfterRecord, Tracker } from './queue.js';
+import type { Attribution, BudgetCall, BudgetGuard, CallOptions } from './types.js';
 
 /** An intercepted method: which wire format it speaks. */
 export interface MethodSpec {
@@ -37,6 +38,9 @@ export interface WrapContext {
   tracker: Tracker;
   provider: string;
   defaults?: Attribution;
+  /** Hard limits checked before each call; absent, calls go straight through (no deferral). */
+  budgets?: BudgetGuard;
+  estimate?: (request: unknown) => string;
 }
 
 const OPTION_KEY = 'ratecard';
@@ -110,52 +114,142 @@ function takeOption(args: unknown[]): CallOptions | undefined {
 }
 
 function interceptCall(ctx: WrapContext, spec: MethodSpec, target: object, orig: Fn): Fn {
+  if (ctx.budgets) return guardedCall(ctx, ctx.budgets, spec, target, orig);
   // One callback per intercepted method, not one per call.
   const onInternalError = (): void => ctx.tracker.internalError();
   return function intercepted(...args: unknown[]) {
-    let call: PendingCall | undefined;
-    let hide = false;
+    let perCall: CallOptions | undefined;
     try {
-      let perCall = takeOption(args);
-      if (routed && !routed.hit) {
-        routed.hit = true;
-        perCall = routed.perCall ? { ...routed.perCall, ...perCall } : perCall;
-      }
-      const body = args[0];
-      if (isObj(body) && spec.addStreamUsage && body.stream === true) {
-        const so = isObj(body.stream_options) ? body.stream_options : undefined;
-        if (so?.include_usage === undefined || so.include_usage === null) {
-          args[0] = { ...body, stream_options: { ...so, include_usage: true } };
-          hide = true;
-        }
-      }
-      call = new PendingCall({
-        tracker: ctx.tracker,
-        provider: ctx.provider,
-        api: spec.api,
-        model: isObj(body) && typeof body.model === 'string' ? body.model : undefined,
-        stream: isObj(body) && body.stream === true,
-        defaults: ctx.defaults,
-        perCall,
-      });
+      perCall = takePerCall(args);
     } catch {
       ctx.tracker.internalError();
     }
-    let result: unknown;
-    try {
-      result = orig.apply(target, args);
-    } catch (error) {
-      call?.fail(error);
-      throw error;
-    }
-    if (!call) return result;
-    try {
-      return instrumentResult(result, { call, adapter: spec.adapter, hideUsageChunk: hide, onInternalError });
-    } catch {
-      ctx.tracker.internalError();
-      return result;
-    }
+    return startCall(ctx, spec, target, orig, args, perCall, undefined, onInternalError);
   };
+}
+
+/** The per-call option, merged over a routed helper's (`messages.stream(…, { ratecard })`). */
+function takePerCall(args: unknown[]): CallOptions | undefined {
+  let perCall = takeOption(args);
+  if (routed && !routed.hit) {
+    routed.hit = true;
+    perCall = routed.perCall ? { ...routed.perCall, ...perCall } : perCall;
+  }
+  return perCall;
+}
+
+/** Send the call through the SDK and instrument what it returns. */
+function startCall(ctx: WrapContext, spec: MethodSpec, target: object, orig: Fn, args: unknown[], perCall: CallOptions | undefined, onRecorded: AfterRecord | undefined, onInternalError: () => void): unknown {
+  let call: PendingCall | undefined;
+  let hide = false;
+  try {
+    const body = args[0];
+    if (isObj(body) && spec.addStreamUsage && body.stream === true) {
+      const so = isObj(body.stream_options) ? body.stream_options : undefined;
+      if (so?.include_usage === undefined || so.include_usage === null) {
+        args[0] = { ...body, stream_options: { ...so, include_usage: true } };
+        hide = true;
+      }
+    }
+    call = new PendingCall({
+      tracker: ctx.tracker,
+      provider: ctx.provider,
+      api: spec.api,
+      model: isObj(body) && typeof body.model === 'string' ? body.model : undefined,
+      stream: isObj(body) && body.stream === true,
+      defaults: ctx.defaults,
+      perCall,
+      onRecorded,
+    });
+  } catch {
+    ctx.tracker.internalError();
+    // No event will be recorded: whatever was held for this call is let go now.
+    onRecorded?.(undefined, false);
+  }
+  let result: unknown;
+  try {
+    result = orig.apply(target, args);
+  } catch (error) {
+    call?.fail(error);
+    throw error;
+  }
+  if (!call) return result;
+  try {
+    return instrumentResult(result, { call, adapter: spec.adapter, hideUsageChunk: hide, onInternalError });
+  } catch {
+    ctx.tracker.internalError();
+    return result;
+  }
+}
+
+/**
+ * With a budget guard: the attribution is fixed and the per-call option taken now
+ * (synchronously, so a routed helper's option still applies); the SDK call is made only
+ * once the guard has let it through. A refused call is never sent and never recorded.
+ * What the caller gets is a promise that also has the SDK promise's helpers
+ * (`withResponse`, `asResponse`, `_thenUnwrap`), deferred the same way.
+ */
+function guardedCall(ctx: WrapContext, budgets: BudgetGuard, spec: MethodSpec, target: object, orig: Fn): Fn {
+  const onInternalError = (): void => ctx.tracker.internalError();
+  return function guarded(...args: unknown[]) {
+    let perCall: CallOptions | undefined;
+    try {
+      perCall = takePerCall(args);
+    } catch {
+      ctx.tracker.internalError();
+    }
+    const body = args[0];
+    const input: BudgetCall = { provider: ctx.provider };
+    const attributes = mergeAttribution(ctx.defaults, currentAttribution(), perCall);
+    if (attributes) input.attributes = attributes;
+    if (isObj(body) && typeof body.model === 'string') input.model = body.model;
+    if (isObj(body) && typeof body.service_tier === 'string') input.service_tier = body.service_tier;
+    // Promise.resolve().then: a throwing guard or estimate rejects the call (fails closed).
+    const gate = Promise.resolve().then(async (): Promise<AfterRecord | undefined> => {
+      const estimate = ctx.estimate ? ctx.estimate(body) : undefined;
+      if (estimate !== undefined && typeof budgets.reserve === 'function') {
+        const hold = await budgets.reserve(input, estimate);
+        return (recorded, ok) => {
+          if (ok && recorded !== undefined && recorded !== null) void hold.settle(recorded).then(undefined, onInternalError);
+          else hold.release();
+        };
+      }
+      await budgets.assertWithinBudget(input, estimate);
+      return undefined;
+    });
+    let inner: unknown;
+    const started = gate.then((onRecorded) => {
+      try {
+        inner = startCall(ctx, spec, target, orig, args, perCall, onRecorded, onInternalError);
+      } catch (error) {
+        // The SDK threw before making a request: nothing will be recorded.
+        onRecorded?.(undefined, false);
+        throw error;
+      }
+    });
+    return deferred(started, () => inner);
+  };
+}
+
+const HELPERS = ['withResponse', 'asResponse'] as const;
+const noop = (): void => undefined;
+
+/** A promise of what `result()` resolves to once `started` has, with the SDK promise helpers deferred too. */
+function deferred(started: Promise<void>, result: () => unknown): Promise<unknown> {
+  const p = started.then(result) as Promise<unknown> & Record<string, unknown>;
+  // A caller that only chains `.withResponse()` must not leave this one unhandled.
+  p.then(undefined, noop);
+  for (const name of HELPERS) {
+    p[name] = () => started.then(() => callHelper(result(), name, []));
+  }
+  p._thenUnwrap = (...a: unknown[]) => deferred(started, () => callHelper(result(), '_thenUnwrap', a));
+  return p;
+}
+
+function callHelper(target: unknown, name: string, args: unknown[]): unknown {
+  const fn = isObj(target) ? target[name] : undefined;
+  if (typeof fn !== 'function') throw new TypeError(`the SDK call returned no ${name}()`);
+  return (fn as Fn).apply(target, args);
 }
 
 function interceptRoute(ctx: WrapContext, spec: RouteSpec, target: object, orig: Fn, self: object): Fn {

@@ -40,6 +40,8 @@ export class Tracker {
   #urgent = false;
   readonly #inflight = new Set<InflightCall>();
   readonly #stats = { pushed: 0, recorded: 0, dropped: 0, failed: 0, internal_errors: 0 };
+  /** Per-event callbacks (budget reservations to settle); only created when a push passes one. */
+  #after: Map<UsageEvent, AfterRecord> | undefined;
 
   constructor(options: TrackerOptions) {
     if (!options || typeof options.recorder?.record !== 'function') {
@@ -53,11 +55,13 @@ export class Tracker {
   }
 
   /** Enqueue one event. Never throws, never blocks; returns false when dropped. */
-  push(event: UsageEvent): boolean {
+  push(event: UsageEvent, after?: AfterRecord): boolean {
     if (this.#closed || this.#queue.length >= this.#max) {
       this.#stats.dropped++;
+      if (after) callAfter(after, undefined, false);
       return false;
     }
+    if (after) (this.#after ??= new Map()).set(event, after);
     this.#queue.push(event);
     this.#stats.pushed++;
     if (this.#queue.length * 2 >= this.#max && !this.#urgent) {
@@ -138,11 +142,15 @@ export class Tracker {
     // the memory bound at maxQueue events (a detached batch would escape the bound).
     while (this.#queue.length > 0) {
       const event = this.#queue[0]!;
+      const after = this.#after?.get(event);
+      if (after) this.#after!.delete(event);
       try {
-        const result = this.#recorder.record(event);
-        if (isThenable(result)) await result;
+        let result = this.#recorder.record(event);
+        if (isThenable(result)) result = await result;
         this.#stats.recorded++;
+        if (after) callAfter(after, result, true);
       } catch (error) {
+        if (after) callAfter(after, undefined, false);
         this.#stats.failed++;
         try {
           this.#onError?.(error, event);
@@ -152,6 +160,17 @@ export class Tracker {
       }
       this.#queue.shift();
     }
+  }
+}
+
+/** Told once an event was recorded (`ok`, with what the recorder returned, e.g. the ledger entry) or not (dropped, failed). */
+export type AfterRecord = (recorded: unknown, ok: boolean) => void;
+
+function callAfter(after: AfterRecord, recorded: unknown, ok: boolean): void {
+  try {
+    after(recorded, ok);
+  } catch {
+    // a callback must not stop the drain
   }
 }
 

@@ -42,3 +42,27 @@ export interface TrackerStats {
   /** Failures of the interceptor itself (extraction bugs); the call went on untouched. */
   internal_errors: number;
 }
+
+/** What a budget guard is told about a call before it is sent. */
+export interface BudgetCall {
+  /** The call's merged attribution (wrapper defaults < scope < per-call option). */
+  attributes?: Attribution;
+  model?: string;
+  provider?: string;
+  service_tier?: string;
+}
+
+/** A held estimate (from `reserve`), settled once the call's event is recorded. */
+export interface BudgetHold {
+  settle(entry?: unknown): Promise<unknown>;
+  release(): unknown;
+}
+
+/**
+ * The budget guard `track` takes (`budgets` option): structurally `Budgets` from
+ * `ratecard/alerts`, which this module does not import. Rejects with `budget_exceeded`.
+ */
+export interface BudgetGuard {
+  assertWithinBudget(call: BudgetCall, estimate?: string): Promise<unknown>;
+  reserve?(call: BudgetCall, estimate: string): Promise<BudgetHold>;
+}
