@@ -8,7 +8,7 @@ import { RatecardError } from '../errors/index.js';
 import { anthropicMessages } from './anthropic-wire.js';
 import type { PendingCall } from './call.js';
 import { isObj } from './instrument.js';
-import { resolveTracker, type TrackOptions } from './options.js';
+import { wrapContext, type TrackOptions } from './options.js';
 import { wrapWithSpec, type Spec } from './proxy.js';
 
 /**
@@ -48,13 +48,7 @@ export function wrapAnthropic<T extends object>(client: T, options: TrackOptions
   if (!isAnthropicLike(client)) {
     throw new RatecardError('track_unsupported_client', 'wrapAnthropic expects an Anthropic client (an object with messages.create)');
   }
-  return wrapWithSpec(client, ANTHROPIC_SPEC, {
-    tracker: resolveTracker(options),
-    provider: options.provider ?? 'anthropic',
-    defaults: options.attributes,
-    budgets: options.budgets,
-    estimate: options.estimate,
-  });
+  return wrapWithSpec(client, ANTHROPIC_SPEC, wrapContext(options, 'anthropic'));
 }
 
 export { createTracker, Tracker, type TrackerOptions } from './queue.js';

@@ -7,7 +7,7 @@
 import { RatecardError } from '../errors/index.js';
 import { isObj } from './instrument.js';
 import { openaiChat, openaiEmbeddings, openaiResponses } from './openai-wire.js';
-import { resolveTracker, type TrackOptions } from './options.js';
+import { wrapContext, type TrackOptions } from './options.js';
 import { wrapWithSpec, type Spec } from './proxy.js';
 
 const OPENAI_SPEC: Spec = {
@@ -26,13 +26,7 @@ export function wrapOpenAI<T extends object>(client: T, options: TrackOptions): 
   if (!isOpenAILike(client)) {
     throw new RatecardError('track_unsupported_client', 'wrapOpenAI expects an OpenAI client (an object with chat.completions.create)');
   }
-  return wrapWithSpec(client, OPENAI_SPEC, {
-    tracker: resolveTracker(options),
-    provider: options.provider ?? 'openai',
-    defaults: options.attributes,
-    budgets: options.budgets,
-    estimate: options.estimate,
-  });
+  return wrapWithSpec(client, OPENAI_SPEC, wrapContext(options, 'openai'));
 }
 
 export { createTracker, Tracker, type TrackerOptions } from './queue.js';

@@ -6,6 +6,7 @@
 import { RatecardError } from '../errors/index.js';
 import { Tracker, type TrackerOptions } from './queue.js';
 import type { Attribution, BudgetGuard, Recorder } from './types.js';
+import type { WrapContext } from './proxy.js';
 
 export interface TrackOptions {
   /** The queue to push into (shared by several wrappers). */
@@ -58,4 +59,15 @@ export async function shutdownAll(): Promise<void> {
   const all = [...defaults.values()];
   defaults.clear();
   await Promise.all(all.map((t) => t.shutdown()));
+}
+
+/** The wrap context a client wrapper needs from the user's options (one place, so new options reach every provider). */
+export function wrapContext(options: TrackOptions, defaultProvider: string): WrapContext {
+  return {
+    tracker: resolveTracker(options),
+    provider: options.provider ?? defaultProvider,
+    defaults: options.attributes,
+    budgets: options.budgets,
+    estimate: options.estimate,
+  };
 }
