@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { RatecardError } from '../../errors/index.js';
 import type { Rater } from '../../engine/types.js';
 import { canonicalRequest, type AnyUsageQuoteRequest } from '../../quote.js';
@@ -7,6 +5,7 @@ import { raterFor } from '../pricing-file.js';
 import { parseRequest } from '../request.js';
 import { sampleLatency } from '../latency.js';
 import { EXIT_INVALID, EXIT_OK, UsageError, type CliIO, parseCommandArgs } from '../io.js';
+import { readUserFile } from '../read-file.js';
 
 const HELP = `usage: ratecard bench [--pricing FILE] [--requests NDJSON] [--budget-ms N]
                       [--iterations N] [--format text|json]
@@ -39,9 +38,7 @@ function generatedRequests(rater: Rater, count: number): AnyUsageQuoteRequest[] 
 }
 
 async function requestsFrom(path: string, cwd: string): Promise<AnyUsageQuoteRequest[]> {
-  const text = await readFile(resolve(cwd, path), 'utf8').catch((e: NodeJS.ErrnoException) => {
-    throw new RatecardError('file_unreadable', `${path}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
-  });
+  const text = await readUserFile(path, cwd);
   const out: AnyUsageQuoteRequest[] = [];
   text.split('\n').forEach((line, i) => {
     if (line.trim() === '') return;

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { defaultCatalog } from '../../catalog/catalog.js';
 import type { CatalogPrice } from '../../catalog/types.js';
@@ -7,6 +7,7 @@ import { RatecardError, spanAt } from '../../errors/index.js';
 import { Dec, formatDecimal } from '../../money/index.js';
 import type { RateTable } from '../../pricing/document.js';
 import { EXIT_OK, UsageError, type CliIO, parseCommandArgs } from '../io.js';
+import { readUserFile } from '../read-file.js';
 
 const HELP = `usage: ratecard catalog list [--provider P] [--format text|json]
        ratecard catalog show MODEL [--provider P] [--at DATE] [--format text|json]
@@ -129,12 +130,7 @@ async function importFile(file: string | undefined, values: ReturnType<typeof pa
   const from = values.from;
   if (from === undefined || !(from in IMPORTERS)) throw new UsageError(`catalog import needs --from ${Object.keys(IMPORTERS).join('|')}`);
   if (file === undefined) throw new UsageError('catalog import needs a FILE');
-  let source: string;
-  try {
-    source = await readFile(resolve(io.cwd, file), 'utf8');
-  } catch (e) {
-    throw new RatecardError('file_unreadable', `${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-  }
+  const source = await readUserFile(file, io.cwd);
   const importer = await IMPORTERS[from as keyof typeof IMPORTERS]();
   const result: ImportResult = importer(parseJson(source, file), values.provider !== undefined ? { provider: values.provider } : {});
   const { printYaml } = await import('../../yaml/index.js');

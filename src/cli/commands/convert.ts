@@ -1,10 +1,11 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { loadRatePricing, printRate } from '../../dsl/index.js';
 import { formatDiagnostic, type Diagnostic } from '../../errors/index.js';
 import { stripSpans } from '../../pricing/normalize.js';
 import { loadYamlPricing, printYaml } from '../../yaml/index.js';
 import { EXIT_INVALID, EXIT_OK, UsageError, type CliIO, parseCommandArgs } from '../io.js';
+import { readUserFile, unreadableReason } from '../read-file.js';
 
 const HELP = `usage: ratecard convert FILE --to rate|yaml [--output FILE]
 
@@ -33,9 +34,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 
   let source: string;
   try {
-    source = await readFile(resolve(io.cwd, path), 'utf8');
+    source = await readUserFile(path, io.cwd);
   } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
+    const reason = unreadableReason(e);
+    if (reason === undefined) throw e;
     io.stderr(`${path}: error[file_unreadable]: ${reason}\n`);
     return EXIT_INVALID;
   }

@@ -1,8 +1,9 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { formatRate } from '../../dsl/index.js';
 import { formatDiagnostic } from '../../errors/index.js';
 import { EXIT_INVALID, EXIT_OK, UsageError, type CliIO, parseCommandArgs } from '../io.js';
+import { readUserFile, unreadableReason } from '../read-file.js';
 
 const HELP = `usage: ratecard fmt [--check | --write] FILE...
 
@@ -33,9 +34,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   for (const path of parsed.positionals) {
     let source: string;
     try {
-      source = await readFile(resolve(io.cwd, path), 'utf8');
+      source = await readUserFile(path, io.cwd);
     } catch (e) {
-      const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
+      const reason = unreadableReason(e);
+      if (reason === undefined) throw e;
       io.stderr(`${path}: error[file_unreadable]: ${reason}\n`);
       status = EXIT_INVALID;
       continue;

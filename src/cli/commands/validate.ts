@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { diagnosticToJson, formatDiagnostic, sortDiagnostics, type Diagnostic } from '../../errors/index.js';
 import { tryLoadRatecard } from '../../ratecard.js';
 import { EXIT_INVALID, EXIT_OK, UsageError, type CliIO, parseCommandArgs } from '../io.js';
+import { readUserFile, unreadableReason } from '../read-file.js';
 
 const HELP = `usage: ratecard validate [--format text|json] FILE...
 
@@ -22,9 +21,10 @@ async function check(path: string, cwd: string): Promise<{ diagnostics: Diagnost
   }
   let source: string;
   try {
-    source = await readFile(resolve(cwd, path), 'utf8');
+    source = await readUserFile(path, cwd);
   } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
+    const reason = unreadableReason(e);
+    if (reason === undefined) throw e;
     return { diagnostics: [fileDiagnostic(path, 'file_unreadable', reason)] };
   }
   const result = tryLoadRatecard(source, { filename: path });

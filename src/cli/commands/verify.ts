@@ -1,11 +1,9 @@
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { RatecardError } from '../../errors/index.js';
 import type { Rater } from '../../engine/types.js';
 import type { EncryptionOptions } from '../../ledger/encryption.js';
 import { openLedger } from '../../ledger/open.js';
 import { loadRatecard } from '../../ratecard.js';
 import { EXIT_INVALID, EXIT_OK, UsageError, type CliIO, parseCommandArgs } from '../io.js';
+import { readUserFile } from '../read-file.js';
 
 const HELP = `usage: ratecard verify --ledger URL [--pricing FILE]... [--chain-only] [--format text|json]
 
@@ -25,13 +23,7 @@ export function encryptionFromEnv(): EncryptionOptions | undefined {
 export async function loadRaters(files: readonly string[], cwd: string): Promise<Rater[]> {
   const out: Rater[] = [];
   for (const f of files) {
-    let source: string;
-    try {
-      source = await readFile(resolve(cwd, f), 'utf8');
-    } catch (e) {
-      throw new RatecardError('file_unreadable', `${f}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-    }
-    out.push(loadRatecard(source, { filename: f }));
+    out.push(loadRatecard(await readUserFile(f, cwd), { filename: f }));
   }
   return out;
 }
