@@ -31,6 +31,8 @@ export interface Scenario {
   delayMs?: number;
   /** Delay between stream events, ms. */
   eventDelayMs?: number;
+  /** Chat, not streamed: answer with this function call instead of text (`finish_reason: tool_calls`). */
+  toolCall?: wire.ToolCall;
 }
 
 export interface ReceivedRequest {
@@ -124,7 +126,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       case '/v1/chat/completions': {
         const id = `chatcmpl-emu-${n}`;
         const usage = s.omitUsage ? null : wire.chatUsage(prompt, out, s.usage);
-        if (!stream) return send(res, 200, headers, usage ? wire.chatCompletion(id, model, reply, usage) : omit(wire.chatCompletion(id, model, reply, {}), 'usage'));
+        if (!stream) return send(res, 200, headers, usage ? wire.chatCompletion(id, model, reply, usage, s.toolCall) : omit(wire.chatCompletion(id, model, reply, {}, s.toolCall), 'usage'));
         const wantUsage = (body.stream_options as Json | undefined)?.include_usage === true;
         return streamOut(res, headers, wire.chatChunks(id, model, reply, wantUsage ? usage : null), s);
       }

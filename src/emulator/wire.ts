@@ -62,10 +62,19 @@ export function chatUsage(prompt: number, completion: number, over?: Json): Json
   );
 }
 
-export function chatCompletion(id: string, model: string, reply: string, usage: Json): Json {
+/** A function call the assistant asks for (chat `tool_calls`). */
+export interface ToolCall {
+  name: string;
+  arguments: string;
+}
+
+export function chatCompletion(id: string, model: string, reply: string, usage: Json, toolCall?: ToolCall): Json {
+  const message = toolCall
+    ? { role: 'assistant', content: null, refusal: null, annotations: [], tool_calls: [{ id: `call_${id}`, type: 'function', function: toolCall }] }
+    : { role: 'assistant', content: reply, refusal: null, annotations: [] };
   return {
     id, object: 'chat.completion', created: 1_700_000_000, model, service_tier: 'default', system_fingerprint: 'fp_emulator',
-    choices: [{ index: 0, message: { role: 'assistant', content: reply, refusal: null, annotations: [] }, logprobs: null, finish_reason: 'stop' }],
+    choices: [{ index: 0, message, logprobs: null, finish_reason: toolCall ? 'tool_calls' : 'stop' }],
     usage,
   };
 }
@@ -98,14 +107,30 @@ export function response(id: string, model: string, reply: string | null, usage:
   return { id, object: 'response', created_at: 1_700_000_000, status, model, output, usage, service_tier: 'default', error: null, incomplete_details: null };
 }
 
+/** The full event sequence the Responses API streams for one text message. */
 export function responseEvents(id: string, model: string, reply: string, usage: Json): SseEvent[] {
   let seq = 0;
   const ev = (type: string, rest: Json): SseEvent => sse({ type, sequence_number: seq++, ...rest }, type);
-  const out = [ev('response.created', { response: response(id, model, null, null, 'in_progress') })];
-  for (const w of replyWords(reply)) {
-    out.push(ev('response.output_text.delta', { item_id: `msg_${id}`, output_index: 0, content_index: 0, delta: `${w} `, logprobs: [] }));
-  }
-  out.push(ev('response.completed', { response: response(id, model, reply, usage) }));
+  const itemId = `msg_${id}`;
+  const words = replyWords(reply);
+  const text = words.join(' ');
+  const at = { item_id: itemId, output_index: 0, content_index: 0 };
+  const part = (t: string): Json => ({ type: 'output_text', text: t, annotations: [], logprobs: [] });
+  const item = (status: string, content: Json[]): Json => ({ type: 'message', id: itemId, status, role: 'assistant', content });
+  const inProgress = response(id, model, null, null, 'in_progress');
+  const out = [
+    ev('response.created', { response: inProgress }),
+    ev('response.in_progress', { response: inProgress }),
+    ev('response.output_item.added', { output_index: 0, item: item('in_progress', []) }),
+    ev('response.content_part.added', { ...at, part: part('') }),
+  ];
+  words.forEach((w, i) => out.push(ev('response.output_text.delta', { ...at, delta: i === 0 ? w : ` ${w}`, logprobs: [] })));
+  out.push(
+    ev('response.output_text.done', { ...at, text, logprobs: [] }),
+    ev('response.content_part.done', { ...at, part: part(text) }),
+    ev('response.output_item.done', { output_index: 0, item: item('completed', [part(text)]) }),
+    ev('response.completed', { response: response(id, model, text, usage) }),
+  );
   return out;
 }
 

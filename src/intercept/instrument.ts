@@ -70,6 +70,11 @@ function patchApiPromise(p: Obj, tap: Tap): Obj {
   p.catch = (b?: AnyFn) => state.run().then(undefined, b);
   p.finally = (f?: () => void) => state.run().finally(f);
   p.withResponse = () => state.run().then(() => state.origWithResponse.call(p));
+  // `parse()` helpers derive a new promise from the same response: tap the data it transforms.
+  const origUnwrap = p._thenUnwrap;
+  if (typeof origUnwrap === 'function') {
+    p._thenUnwrap = (transform: AnyFn) => origUnwrap.call(p, (data: unknown, props: unknown) => transform(state.see(data), props));
+  }
   return p;
 }
 
@@ -120,6 +125,12 @@ class ApiPromiseTap {
         throw error;
       },
     );
+  }
+
+  /** Tap data reaching the caller by another route (`_thenUnwrap`); returns it. */
+  see(data: unknown): unknown {
+    this.#data(data);
+    return data;
   }
 
   #data(data: unknown): void {

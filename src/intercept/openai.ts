@@ -1,7 +1,9 @@
 /**
  * `ratecard/openai`: wrap an OpenAI SDK client (or any client of the same shape, e.g.
  * pointed at an OpenAI-compatible server). Intercepts `chat.completions.create`,
- * `responses.create` and `embeddings.create`, streamed or not; all else passes through.
+ * `responses.create` and `embeddings.create`, streamed or not, and the helpers built on
+ * them (`chat.completions.parse|stream|runTools`, `responses.parse|stream`: run against
+ * the wrapper, so every `create` they make is the one recorded); all else passes through.
  * Duck-typed: nothing here imports `openai`.
  */
 import { RatecardError } from '../errors/index.js';
@@ -11,8 +13,21 @@ import { wrapContext, type TrackOptions } from './options.js';
 import { wrapWithSpec, type Spec } from './proxy.js';
 
 const OPENAI_SPEC: Spec = {
-  chat: { completions: { create: { kind: 'call', api: 'chat.completions', adapter: openaiChat, addStreamUsage: true } } },
-  responses: { create: { kind: 'call', api: 'responses', adapter: openaiResponses } },
+  chat: {
+    completions: {
+      create: { kind: 'call', api: 'chat.completions', adapter: openaiChat, addStreamUsage: true },
+      parse: { kind: 'route', api: 'chat.completions' },
+      stream: { kind: 'route', api: 'chat.completions' },
+      runTools: { kind: 'route', api: 'chat.completions' },
+      _client: { kind: 'root' },
+    },
+  },
+  responses: {
+    create: { kind: 'call', api: 'responses', adapter: openaiResponses },
+    parse: { kind: 'route', api: 'responses' },
+    stream: { kind: 'route', api: 'responses' },
+    _client: { kind: 'root' },
+  },
   embeddings: { create: { kind: 'call', api: 'embeddings', adapter: openaiEmbeddings } },
   withOptions: { kind: 'rewrap' },
 };

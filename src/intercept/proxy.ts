@@ -32,7 +32,16 @@ export interface RewrapSpec {
   kind: 'rewrap';
 }
 
-export type Spec = MethodSpec | RouteSpec | RewrapSpec | { [name: string]: Spec };
+/**
+ * A resource's back-reference to its client (`_client` on OpenAI resources): read through
+ * the proxy it returns the wrapped client, so a routed helper's `this._client.….create`
+ * (OpenAI `parse`, `stream`, `runTools`) is intercepted too.
+ */
+export interface RootSpec {
+  kind: 'root';
+}
+
+export type Spec = MethodSpec | RouteSpec | RewrapSpec | RootSpec | { [name: string]: Spec };
 
 export interface WrapContext {
   tracker: Tracker;
@@ -45,11 +54,39 @@ export interface WrapContext {
 
 const OPTION_KEY = 'ratecard';
 
-// Set synchronously while a routed helper runs, consumed by the create it calls.
-let routed: { perCall: CallOptions | undefined; hit: boolean } | undefined;
+/**
+ * A routed helper's per-call option. It rides along in the request options the helper
+ * forwards to `create` (OpenAI helpers call it later, from a timer), and is also set
+ * synchronously in `routed` for helpers that call `create` at once without forwarding
+ * options. Its `id` goes to the first call only: `runTools` makes several.
+ */
+class RoutedOption {
+  #perCall: CallOptions | undefined;
+  #idUsed = false;
+  hit = false;
+
+  constructor(perCall: CallOptions | undefined) {
+    this.#perCall = perCall;
+  }
+
+  take(): CallOptions | undefined {
+    this.hit = true;
+    const p = this.#perCall;
+    if (p === undefined || p.id === undefined) return p;
+    if (!this.#idUsed) {
+      this.#idUsed = true;
+      return p;
+    }
+    const { id: _id, ...rest } = p;
+    return rest;
+  }
+}
+
+let routed: RoutedOption | undefined;
 
 export function wrapWithSpec<T extends object>(client: T, spec: Spec, ctx: WrapContext): T {
   const proxies = new WeakMap<object, object>();
+  let rootProxy: object | undefined;
 
   const proxyFor = (target: object, node: { [name: string]: Spec }, root: Spec): object => {
     const cached = proxies.get(target);
@@ -73,8 +110,9 @@ export function wrapWithSpec<T extends object>(client: T, spec: Spec, ctx: WrapC
       if (sub !== undefined && isSpecLeaf(sub) && typeof value === 'function') {
         if (sub.kind === 'call') return interceptCall(ctx, sub, t, value as Fn);
         if (sub.kind === 'route') return interceptRoute(ctx, sub, t, value as Fn, proxy);
-        return rewrap(value as Fn, t, root);
+        if (sub.kind === 'rewrap') return rewrap(value as Fn, t, root);
       }
+      if (sub !== undefined && isSpecLeaf(sub) && sub.kind === 'root' && value === client) return rootProxy;
       if (sub !== undefined && !isSpecLeaf(sub) && typeof value === 'object') return proxyFor(value, sub, root);
       return typeof value === 'function' ? (value as Fn).bind(t) : value;
     };
@@ -89,12 +127,13 @@ export function wrapWithSpec<T extends object>(client: T, spec: Spec, ctx: WrapC
     };
 
   if (isSpecLeaf(spec)) throw new TypeError('root spec must be a resource map');
-  return proxyFor(client, spec, spec) as T;
+  rootProxy = proxyFor(client, spec, spec);
+  return rootProxy as T;
 }
 
 type Fn = (...args: unknown[]) => unknown;
 
-function isSpecLeaf(s: Spec): s is MethodSpec | RouteSpec | RewrapSpec {
+function isSpecLeaf(s: Spec): s is MethodSpec | RouteSpec | RewrapSpec | RootSpec {
   return typeof (s as { kind?: unknown }).kind === 'string';
 }
 
@@ -110,6 +149,7 @@ function takeOption(args: unknown[]): CallOptions | undefined {
   if (!isObj(options) || !Object.hasOwn(options, OPTION_KEY)) return undefined;
   const { [OPTION_KEY]: mine, ...rest } = options as Record<string, unknown>;
   args[1] = rest;
+  if (mine instanceof RoutedOption) return mine.take();
   return isObj(mine) ? (mine as CallOptions) : undefined;
 }
 
@@ -128,12 +168,12 @@ function interceptCall(ctx: WrapContext, spec: MethodSpec, target: object, orig:
   };
 }
 
-/** The per-call option, merged over a routed helper's (`messages.stream(…, { ratecard })`). */
+/** The per-call option, or the routed helper's (`messages.stream(…, { ratecard })`) when it was not forwarded. */
 function takePerCall(args: unknown[]): CallOptions | undefined {
-  let perCall = takeOption(args);
-  if (routed && !routed.hit) {
-    routed.hit = true;
-    perCall = routed.perCall ? { ...routed.perCall, ...perCall } : perCall;
+  const perCall = takeOption(args);
+  if (routed !== undefined && !routed.hit) {
+    const r = routed.take();
+    return perCall === undefined ? r : r === undefined ? perCall : { ...r, ...perCall };
   }
   return perCall;
 }
@@ -254,15 +294,17 @@ function callHelper(target: unknown, name: string, args: unknown[]): unknown {
 
 function interceptRoute(ctx: WrapContext, spec: RouteSpec, target: object, orig: Fn, self: object): Fn {
   return function routedHelper(...args: unknown[]) {
-    let perCall: CallOptions | undefined;
+    let option: RoutedOption;
     try {
-      perCall = takeOption(args);
+      option = new RoutedOption(takeOption(args));
+      // Forwarded in the request options to the helper's own create call(s).
+      args[1] = { ...(isObj(args[1]) ? args[1] : {}), [OPTION_KEY]: option };
     } catch {
       ctx.tracker.internalError();
+      option = new RoutedOption(undefined);
     }
     const outer = routed;
-    const mine = { perCall, hit: false };
-    routed = mine;
+    routed = option;
     let result: unknown;
     try {
       // `this` = the proxy, so the helper's own `this.create(...)` is intercepted.
@@ -270,11 +312,12 @@ function interceptRoute(ctx: WrapContext, spec: RouteSpec, target: object, orig:
     } finally {
       routed = outer;
     }
-    if (!mine.hit && spec.fallback) {
+    // A helper that calls create later (a timer) has not hit it yet: only the fallback knows it never will.
+    if (!option.hit && spec.fallback) {
       try {
         const body = args[0];
         const model = isObj(body) && typeof body.model === 'string' ? body.model : undefined;
-        const call = new PendingCall({ tracker: ctx.tracker, provider: ctx.provider, api: spec.api, model, stream: true, defaults: ctx.defaults, perCall });
+        const call = new PendingCall({ tracker: ctx.tracker, provider: ctx.provider, api: spec.api, model, stream: true, defaults: ctx.defaults, perCall: option.take() });
         spec.fallback(result, call);
       } catch {
         ctx.tracker.internalError();
