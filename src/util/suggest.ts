@@ -1,24 +1,71 @@
-/** "Did you mean" support: edit distance and the closest candidates to a misspelled name. */
+/**
+ * "Did you mean" support: edit distance and the closest candidates to a misspelled name.
+ * suggest() runs against thousands of catalog names on every unknown model, so it only
+ * computes distances that can still qualify: a length pre-filter, then a banded,
+ * early-exit edit distance over reused buffers.
+ */
 
 /** Damerau-Levenshtein (optimal string alignment) distance, case-insensitive. */
 export function editDistance(a: string, b: string): number {
   a = a.toLowerCase();
   b = b.toLowerCase();
-  if (a === b) return 0;
+  return a === b ? 0 : distanceWithin(a, b, Math.max(a.length, b.length));
+}
+
+// Three DP rows (row i-2, i-1, i), grown on demand and reused across calls: a suggest()
+// over the whole catalog allocates nothing per candidate.
+let rows: [Int32Array, Int32Array, Int32Array] = [new Int32Array(64), new Int32Array(64), new Int32Array(64)];
+
+/**
+ * OSA distance between `a` and `b` (already lower-cased) when it is at most `bound`,
+ * else `bound + 1`. Only the band |i − j| ≤ bound is computed (cells outside it exceed
+ * the bound), every cell is clamped to bound + 1 (min and +1 commute with the clamp, so
+ * cells within the bound stay exact), and a row whose minimum exceeds the bound ends the
+ * computation: row minima never decrease, so the final distance would exceed it too.
+ */
+export function distanceWithin(a: string, b: string, bound: number): number {
   const m = a.length;
   const n = b.length;
-  let prev2: number[] = [];
-  let prev = Array.from({ length: n + 1 }, (_, j) => j);
+  const big = bound + 1;
+  if (m - n > bound || n - m > bound) return big;
+  if (m === 0 || n === 0) return m + n;
+  if (rows[0].length < n + 2) rows = [new Int32Array(n + 2), new Int32Array(n + 2), new Int32Array(n + 2)];
+  let [prev2, prev, cur] = rows;
+  // Row 0, plus the cell just right of its band (read by row 1).
+  const top = bound < n ? bound : n;
+  for (let j = 0; j <= top; j++) prev[j] = j;
+  if (top < n) prev[top + 1] = big;
   for (let i = 1; i <= m; i++) {
-    const cur = [i];
-    for (let j = 1; j <= n; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2]! + 1);
-      cur.push(v);
+    const lo = i - bound > 1 ? i - bound : 1;
+    const hi = i + bound < n ? i + bound : n;
+    const ac = a.charCodeAt(i - 1);
+    const ap = i > 1 ? a.charCodeAt(i - 2) : -1;
+    // The cell left of the band: column 0 (= i) when the band reaches it, else out of bound.
+    let left = lo === 1 && i <= bound ? i : big;
+    cur[lo - 1] = left;
+    let rowMin = left;
+    for (let j = lo; j <= hi; j++) {
+      const bc = b.charCodeAt(j - 1);
+      let v = prev[j - 1]! + (ac === bc ? 0 : 1);
+      const del = prev[j]! + 1;
+      if (del < v) v = del;
+      if (left + 1 < v) v = left + 1;
+      if (j > 1 && ac === b.charCodeAt(j - 2) && ap === bc) {
+        const t = prev2[j - 2]! + 1;
+        if (t < v) v = t;
+      }
+      if (v > big) v = big;
+      cur[j] = v;
+      left = v;
+      if (v < rowMin) rowMin = v;
     }
+    // The cell right of the band, read by the next row.
+    if (hi < n) cur[hi + 1] = big;
+    if (rowMin > bound) return big;
+    const t = prev2;
     prev2 = prev;
     prev = cur;
+    cur = t;
   }
   return prev[n]!;
 }
@@ -30,11 +77,13 @@ export function editDistance(a: string, b: string): number {
 export function suggest(name: string, candidates: Iterable<string>, limit = 3): string[] {
   const lower = name.toLowerCase();
   const maxDistance = Math.max(1, Math.floor(lower.length / 3));
+  const substrings = lower.length >= 3;
   const scored: { c: string; d: number }[] = [];
   for (const c of candidates) {
     const cl = c.toLowerCase();
-    let d = editDistance(lower, cl);
-    if (d > maxDistance && lower.length >= 3 && (cl.includes(lower) || lower.includes(cl))) d = maxDistance;
+    let d = cl === lower ? 0 : distanceWithin(lower, cl, maxDistance);
+    // Too far, but one name contains the other: as good as the worst close match.
+    if (d > maxDistance && substrings && (cl.includes(lower) || lower.includes(cl))) d = maxDistance;
     if (d <= maxDistance) scored.push({ c, d });
   }
   scored.sort((x, y) => x.d - y.d || x.c.length - y.c.length || x.c.localeCompare(y.c));
