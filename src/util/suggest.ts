@@ -1,8 +1,8 @@
 /**
  * "Did you mean" support: edit distance and the closest candidates to a misspelled name.
  * suggest() runs against thousands of catalog names on every unknown model, so it only
- * computes distances that can still qualify: a length pre-filter, then a banded,
- * early-exit edit distance over reused buffers.
+ * computes distances that can still qualify: length and character-count lower bounds
+ * first, then a banded, early-exit edit distance over reused buffers.
  */
 
 /** Damerau-Levenshtein (optimal string alignment) distance, case-insensitive. */
@@ -70,21 +70,51 @@ export function distanceWithin(a: string, b: string, bound: number): number {
   return prev[n]!;
 }
 
+// Character-count difference between the name and a candidate, by code unit mod 128:
+// `diff` holds the name's counts during a suggest() call and is zero again after it.
+const diff = new Int32Array(128);
+
+/**
+ * Σ|count in name − count in `c`| over `diff`'s buckets. An insertion or deletion changes
+ * it by at most 1, a substitution by 2, a transposition not at all (merged buckets only
+ * lower it), so ⌈(Σ + |length difference|) / 2⌉ never exceeds the edit distance.
+ */
+function countDistance(c: string, nameLength: number): number {
+  let l1 = nameLength;
+  for (let i = 0; i < c.length; i++) {
+    const k = c.charCodeAt(i) & 127;
+    l1 += diff[k]! > 0 ? -1 : 1;
+    diff[k]!--;
+  }
+  for (let i = 0; i < c.length; i++) diff[c.charCodeAt(i) & 127]!++;
+  return l1;
+}
+
 /**
  * Up to `limit` candidates closest to `name`: within an edit distance of about a third of
  * the name's length, or sharing its prefix/substring, best first.
  */
 export function suggest(name: string, candidates: Iterable<string>, limit = 3): string[] {
   const lower = name.toLowerCase();
-  const maxDistance = Math.max(1, Math.floor(lower.length / 3));
-  const substrings = lower.length >= 3;
+  const m = lower.length;
+  const maxDistance = Math.max(1, Math.floor(m / 3));
+  const substrings = m >= 3;
   const scored: { c: string; d: number }[] = [];
-  for (const c of candidates) {
-    const cl = c.toLowerCase();
-    let d = cl === lower ? 0 : distanceWithin(lower, cl, maxDistance);
-    // Too far, but one name contains the other: as good as the worst close match.
-    if (d > maxDistance && substrings && (cl.includes(lower) || lower.includes(cl))) d = maxDistance;
-    if (d <= maxDistance) scored.push({ c, d });
+  for (let i = 0; i < m; i++) diff[lower.charCodeAt(i) & 127]!++;
+  try {
+    for (const c of candidates) {
+      const cl = c.toLowerCase();
+      const n = cl.length;
+      // Cheap lower bounds first (length, character counts); the banded distance only for the rest.
+      let d = maxDistance + 1;
+      if (cl === lower) d = 0;
+      else if (m - n <= maxDistance && n - m <= maxDistance && countDistance(cl, m) + Math.abs(m - n) <= 2 * maxDistance) d = distanceWithin(lower, cl, maxDistance);
+      // Too far, but one name contains the other: as good as the worst close match.
+      if (d > maxDistance && substrings && (cl.includes(lower) || lower.includes(cl))) d = maxDistance;
+      if (d <= maxDistance) scored.push({ c, d });
+    }
+  } finally {
+    for (let i = 0; i < m; i++) diff[lower.charCodeAt(i) & 127]!--;
   }
   scored.sort((x, y) => x.d - y.d || x.c.length - y.c.length || x.c.localeCompare(y.c));
   return [...new Set(scored.map((s) => s.c))].slice(0, limit);
