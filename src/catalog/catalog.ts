@@ -24,6 +24,13 @@ interface Found {
   region: string | undefined;
 }
 
+/** A remembered model_not_found: a repeated unknown name throws it again without recomputing suggestions. */
+interface Miss {
+  code: string;
+  message: string;
+  details: Record<string, unknown>;
+}
+
 export interface CatalogListEntry {
   provider: string;
   model: string;
@@ -52,6 +59,7 @@ export class Catalog implements ModelSource {
   #load: () => CatalogFile;
   #index: CatalogIndex | undefined;
   #found = new Map<string, Found>();
+  #missed = new Map<string, Miss>();
 
   /** `data` or a loader called on first use (the default catalog reads data/catalog.json lazily). */
   constructor(data: CatalogFile | (() => CatalogFile)) {
@@ -135,9 +143,31 @@ export class Catalog implements ModelSource {
     const cacheKey = `${providerName ?? ''}\u0000${model}\u0000${region ?? ''}`;
     const hit = this.#found.get(cacheKey);
     if (hit) return hit;
+    const missed = this.#missed.get(cacheKey);
+    if (missed) throw notFound(missed);
+    const found = this.#lookup(providerName, model, region);
+    if ('entry' in found) {
+      if (this.#found.size >= MAX_CACHED_NAMES) this.#found.clear();
+      this.#found.set(cacheKey, found);
+      return found;
+    }
+    // The catalog never changes after it is indexed, so a miss stays a miss for this exact key.
+    if (this.#missed.size >= MAX_CACHED_NAMES) this.#missed.clear();
+    this.#missed.set(cacheKey, found);
+    throw notFound(found);
+  }
+
+  /** The entry a name means, or the model_not_found to throw (with its suggestions). */
+  #lookup(providerName: string | undefined, model: string, region: string | undefined): Found | Miss {
     const idx = this.index;
     const parsed = parseModelName(model);
-    const explicit = providerName === undefined ? undefined : this.#provider(providerName);
+    let explicit: string | undefined;
+    try {
+      explicit = providerName === undefined ? undefined : this.#provider(providerName);
+    } catch (e) {
+      if (e instanceof RatecardError) return { code: e.code, message: e.message, details: { ...e.details } };
+      throw e;
+    }
     // An explicit provider is tried with the whole name first (ids may contain a slash), then without a provider prefix.
     const tables: { provider?: string; table: Map<string, Entry>; keys: string[] }[] = [];
     if (explicit !== undefined) tables.push({ provider: explicit, table: idx.byProvider.get(explicit)!, keys: [...parsed.fullKeys, ...parsed.keys] });
@@ -146,11 +176,7 @@ export class Catalog implements ModelSource {
     for (const { provider, table, keys } of tables) {
       for (const key of keys) {
         const entry = table.get(key);
-        if (!entry) continue;
-        const found: Found = { entry, provider: provider ?? providerOf(entry), region: region ?? parsed.region };
-        if (this.#found.size >= MAX_CACHED_NAMES) this.#found.clear();
-        this.#found.set(cacheKey, found);
-        return found;
+        if (entry) return { entry, provider: provider ?? providerOf(entry), region: region ?? parsed.region };
       }
     }
     const scope = explicit ?? parsed.provider;
@@ -158,9 +184,11 @@ export class Catalog implements ModelSource {
     const suggestions = suggest(parsed.keys[0] ?? model, candidates);
     const where = scope !== undefined ? ` for provider \`${scope}\`` : '';
     const hint = suggestions.length > 0 ? ` (did you mean ${suggestions.map((s) => `\`${s}\``).join(' or ')}?)` : '';
-    throw new RatecardError('model_not_found', `model \`${model}\` is not in the catalog${where}${hint}`, {
+    return {
+      code: 'model_not_found',
+      message: `model \`${model}\` is not in the catalog${where}${hint}`,
       details: { model, ...(scope !== undefined ? { provider: scope } : {}), suggestions },
-    });
+    };
   }
 
   #modelAt(found: Found, t: number, lookup: ModelLookup, w: Window | undefined): ModelRecord {
@@ -246,6 +274,13 @@ function narrowToDailySegment(w: Window, t: number, start: number, end: number):
     }
   }
   narrow(w, from, until);
+}
+
+/** A fresh error each time, with its own copy of the details: callers may keep or change what they catch. */
+function notFound(miss: Miss): RatecardError {
+  const details: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(miss.details)) details[k] = Array.isArray(v) ? [...v] : v;
+  return new RatecardError(miss.code, miss.message, { details });
 }
 
 function providerOf(e: Entry): string {
