@@ -35,6 +35,9 @@ export interface CallOutcome {
 }
 
 export class PendingCall implements InflightCall {
+  inflightPrev: InflightCall | undefined = undefined;
+  inflightNext: InflightCall | undefined = undefined;
+  inflightOwner: object | undefined = undefined;
   #start: CallStart;
   readonly #t0 = performance.now();
   readonly #at = isoNow();
@@ -44,7 +47,9 @@ export class PendingCall implements InflightCall {
 
   constructor(start: CallStart) {
     this.#start = start;
-    this.#attributes = mergeAttribution(start.defaults, currentAttribution(), start.perCall);
+    const scope = currentAttribution();
+    const d = start.defaults;
+    this.#attributes = scope === undefined && start.perCall === undefined && (d === undefined || Object.isFrozen(d)) ? d : mergeAttribution(d, scope, start.perCall);
     start.tracker.open(this);
   }
 

@@ -12,6 +12,16 @@ export function withAttribution<T>(attrs: Attribution, fn: () => T): T {
   return storage.run(mergeAttribution(storage.getStore(), attrs) ?? {}, fn);
 }
 
+/**
+ * A wrapper's default attribution, normalized once and frozen: calls with no scope and no
+ * per-call option share it instead of merging a copy each time.
+ */
+export function fixedAttribution(attrs: Attribution | undefined): Attribution | undefined {
+  const merged = mergeAttribution(attrs);
+  if (merged?.tags) Object.freeze(merged.tags);
+  return merged === undefined ? undefined : Object.freeze(merged);
+}
+
 /** The attribution in force here, if any. */
 export function currentAttribution(): Attribution | undefined {
   return storage.getStore();

@@ -57,8 +57,9 @@ class ChatStreamObserver implements StreamObserver {
     return false;
   }
 
+  /** Called once, when the stream finishes: the caller may complete it (request id). */
   outcome(): CallOutcome {
-    return { ...this.#o };
+    return this.#o;
   }
 }
 

@@ -4,6 +4,7 @@
  * reach those default trackers (a process exit hook can call shutdownAll()).
  */
 import { RatecardError } from '../errors/index.js';
+import { fixedAttribution } from './context.js';
 import { Tracker, type TrackerOptions } from './queue.js';
 import type { Attribution, BudgetGuard, Recorder } from './types.js';
 import type { WrapContext } from './proxy.js';
@@ -66,7 +67,7 @@ export function wrapContext(options: TrackOptions, defaultProvider: string): Wra
   return {
     tracker: resolveTracker(options),
     provider: options.provider ?? defaultProvider,
-    defaults: options.attributes,
+    defaults: fixedAttribution(options.attributes),
     budgets: options.budgets,
     estimate: options.estimate,
   };

@@ -20,9 +20,15 @@ export interface TrackerOptions {
   onError?: (error: unknown, event: UsageEvent) => void;
 }
 
-/** Something that can finish a call that never finished (used at shutdown). */
+/**
+ * Something that can finish a call that never finished (used at shutdown). The links are
+ * the tracker's: an intrusive list costs no hashing or allocation per call (a Set did).
+ */
 export interface InflightCall {
   abandon(reason: string): void;
+  inflightPrev?: InflightCall | undefined;
+  inflightNext?: InflightCall | undefined;
+  inflightOwner?: object | undefined;
 }
 
 export class Tracker {
@@ -38,7 +44,8 @@ export class Tracker {
   #draining: Promise<void> | undefined;
   #closed = false;
   #urgent = false;
-  readonly #inflight = new Set<InflightCall>();
+  #inflightHead: InflightCall | undefined;
+  #inflightCount = 0;
   readonly #stats = { pushed: 0, recorded: 0, dropped: 0, failed: 0, internal_errors: 0 };
   /** Per-event callbacks (budget reservations to settle); only created when a push passes one. */
   #after: Map<UsageEvent, AfterRecord> | undefined;
@@ -89,11 +96,23 @@ export class Tracker {
 
   /** Register a call that has started; shutdown() records still-open ones as incomplete. */
   open(call: InflightCall): void {
-    this.#inflight.add(call);
+    if (call.inflightOwner !== undefined) return;
+    call.inflightOwner = this;
+    call.inflightPrev = undefined;
+    call.inflightNext = this.#inflightHead;
+    if (this.#inflightHead) this.#inflightHead.inflightPrev = call;
+    this.#inflightHead = call;
+    this.#inflightCount++;
   }
 
   close(call: InflightCall): void {
-    this.#inflight.delete(call);
+    if (call.inflightOwner !== this) return;
+    const { inflightPrev: prev, inflightNext: next } = call;
+    if (prev) prev.inflightNext = next;
+    else this.#inflightHead = next;
+    if (next) next.inflightPrev = prev;
+    call.inflightOwner = call.inflightPrev = call.inflightNext = undefined;
+    this.#inflightCount--;
   }
 
   /** Count a failure of the interceptor itself (the user's call is unaffected). */
@@ -113,7 +132,10 @@ export class Tracker {
    * Idempotent.
    */
   async shutdown(): Promise<void> {
-    for (const call of [...this.#inflight]) call.abandon('shutdown');
+    const open: InflightCall[] = [];
+    for (let c = this.#inflightHead; c !== undefined; c = c.inflightNext) open.push(c);
+    // Oldest first, as they were opened.
+    for (const call of open.reverse()) call.abandon('shutdown');
     this.#closed = true;
     if (this.#timer) clearTimeout(this.#timer);
     if (this.#immediate) clearImmediate(this.#immediate);
@@ -126,7 +148,7 @@ export class Tracker {
   }
 
   stats(): TrackerStats {
-    return { ...this.#stats, queued: this.#queue.length, inflight: this.#inflight.size };
+    return { ...this.#stats, queued: this.#queue.length, inflight: this.#inflightCount };
   }
 
   #drain(): Promise<void> {

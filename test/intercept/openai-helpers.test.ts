@@ -80,7 +80,7 @@ describe('OpenAI helpers', () => {
       {
         model: 'gpt-4o',
         messages: user('find x'),
-        tools: [{ type: 'function', function: { name: 'lookup', parameters: { type: 'object', properties: { q: { type: 'string' } } }, function: (args: { q: string }) => (calls.push(args.q), 'found'), parse: JSON.parse } }],
+        tools: [{ type: 'function', function: { name: 'lookup', description: 'look x up', parameters: { type: 'object', properties: { q: { type: 'string' } } }, function: (args: { q: string }) => (calls.push(args.q), 'found'), parse: JSON.parse } }],
       },
       { ratecard: { agent: 'tools', id: 'run-1' } } as never,
     );
