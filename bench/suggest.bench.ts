@@ -13,6 +13,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { RatecardError as RatecardErrorType } from '../src/errors/ratecard-error.js';
 
 const CHILD = process.argv[2] === '--child';
 const at = new Date('2025-11-01T12:00:00Z');
@@ -69,7 +70,7 @@ async function main(): Promise<void> {
   const idx = warm.index;
 
   /** The miss path before this change: name lookup, then the plain suggest over the scope's names, every time. */
-  function plainMiss(provider: string | undefined, model: string): RatecardError {
+  function plainMiss(provider: string | undefined, model: string): RatecardErrorType {
     const parsed = parseModelName(model);
     const scope = provider ?? parsed.provider;
     const table = scope !== undefined ? idx.byProvider.get(scope)! : idx.anyProvider;
@@ -111,7 +112,7 @@ async function main(): Promise<void> {
   const w2 = [44, 12, 12, 12, 10, 10];
   console.log(row(['name', 'first miss', 'repeated', 'plain miss', 'first ×', 'repeat ×'], w2));
   for (const [provider, model] of MISSES) {
-    const e = miss(warm, provider, model) as InstanceType<typeof RatecardError>;
+    const e = miss(warm, provider, model) as RatecardErrorType;
     if (e.code !== 'model_not_found' || JSON.stringify(e.details.suggestions) !== JSON.stringify(plainMiss(provider, model).details.suggestions)) {
       throw new Error(`${model}: catalog and plain miss disagree`);
     }
