@@ -4,7 +4,7 @@
  * reads flat (v2) and nested (v3) usage. Per-call attribution rides in
  * `providerOptions.ratecard`, which providers ignore.
  */
-import { PendingCall, firstString, headerOf, type CallOutcome } from './call.js';
+import { KEEP_WHILE_AWAITED, PendingCall, firstString, headerOf, type CallOutcome } from './call.js';
 import { aiSdkUsage } from './framework-usage.js';
 import { isObj, str } from './instrument.js';
 import { resolveTracker, type TrackOptions } from './options.js';
@@ -86,6 +86,7 @@ export function ratecardMiddleware(options: TrackOptions): RatecardMiddleware {
     specificationVersion: 'v3',
     async wrapGenerate({ doGenerate, params, model }) {
       const call = begin(model, params, false);
+      if (call) call.staleHandler = KEEP_WHILE_AWAITED;
       let result;
       try {
         result = await doGenerate();
@@ -103,6 +104,7 @@ export function ratecardMiddleware(options: TrackOptions): RatecardMiddleware {
 
     async wrapStream({ doStream, params, model }) {
       const call = begin(model, params, true);
+      if (call) call.staleHandler = KEEP_WHILE_AWAITED;
       let result;
       try {
         result = await doStream();
@@ -110,6 +112,8 @@ export function ratecardMiddleware(options: TrackOptions): RatecardMiddleware {
         guard(() => call?.fail(error));
         throw error;
       }
+      // From here the parts read are the call's progress.
+      if (call) call.staleHandler = undefined;
       if (!call || !isObj(result) || !isReadable(result.stream)) return result;
       try {
         const requestId = isObj(result.response) ? requestIdOf(result.response) : undefined;
@@ -164,6 +168,7 @@ function observe(source: ReadableStream<unknown>, call: PendingCall, model: Mode
         return;
       }
       const part = r.value;
+      call.progress++;
       try {
         if (isObj(part)) {
           if (part.type === 'text-delta' || part.type === 'reasoning-delta' || part.type === 'tool-input-delta') call.firstToken();

@@ -23,6 +23,20 @@ export interface CallStart {
   onRecorded?: AfterRecord;
 }
 
+/**
+ * What the sweep should do with a stale call: `keep` it (the caller is still awaiting it,
+ * or it has just been given a way to finish) or `abandon` it (recorded as incomplete).
+ */
+export type StaleVerdict = 'keep' | 'abandon';
+
+/** Decides for a stale call (an object, so the hot path makes no closure for it). */
+export interface StaleHandler {
+  onStale(call: PendingCall): StaleVerdict;
+}
+
+/** For a call the caller is awaiting: it ends when the awaited promise settles. */
+export const KEEP_WHILE_AWAITED: StaleHandler = { onStale: () => 'keep' };
+
 /** What a response (or a finished stream) tells us. */
 export interface CallOutcome {
   usage?: Record<string, unknown>;
@@ -44,6 +58,11 @@ export class PendingCall implements InflightCall {
   readonly #attributes: Attribution | undefined;
   #ttft: number | undefined;
   #done = false;
+  /** Bumped by whatever observes the call's data (a chunk read): a sweep sees it is alive. */
+  progress = 0;
+  #sweptAt = -1;
+  /** Asked by the sweep before a stale call is abandoned; absent, it is abandoned. */
+  staleHandler: StaleHandler | undefined = undefined;
 
   constructor(start: CallStart) {
     this.#start = start;
@@ -66,8 +85,9 @@ export class PendingCall implements InflightCall {
     return this.#ttft !== undefined;
   }
 
-  /** First output token seen (streams). */
+  /** An output token seen (streams): the first one sets the time to first token. */
   firstToken(): void {
+    this.progress++;
     this.#ttft ??= performance.now() - this.#t0;
   }
 
@@ -103,6 +123,17 @@ export class PendingCall implements InflightCall {
   /** The stream or promise was never finished by the caller. */
   abandon(reason: string): void {
     this.succeed({ complete: false }, reason);
+  }
+
+  sweep(now: number, staleAfterMs: number): void {
+    if (this.#done || now - this.#t0 < staleAfterMs) return;
+    // Progress since the last sweep (or a first look): alive, look again next time.
+    if (this.progress !== this.#sweptAt) {
+      this.#sweptAt = this.progress;
+      return;
+    }
+    const h = this.staleHandler;
+    if ((h ? h.onStale(this) : 'abandon') === 'abandon') this.abandon('stale');
   }
 
   #finish(status: CallStatus, usage: Record<string, unknown> | undefined, o: CallOutcome, metadata: Record<string, string>): void {

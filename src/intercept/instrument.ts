@@ -4,7 +4,7 @@
  * a `Stream` keeps `tee()`, `toReadableStream()` and `controller`. Only the path the
  * data takes is tapped. Every tap is guarded: a bug here is counted, never thrown.
  */
-import type { CallOutcome, PendingCall } from './call.js';
+import type { CallOutcome, PendingCall, StaleHandler, StaleVerdict } from './call.js';
 import { headerOf } from './call.js';
 
 /** Reads one API's wire format. */
@@ -24,6 +24,7 @@ export interface StreamObserver {
 }
 
 type AnyFn = (...args: unknown[]) => unknown;
+const noop = (): void => undefined;
 type Obj = Record<string | symbol, unknown>;
 
 interface Tap {
@@ -65,6 +66,7 @@ export function instrumentResult(result: unknown, tap: Tap): unknown {
  */
 function patchApiPromise(p: Obj, tap: Tap): Obj {
   const state = new ApiPromiseTap(p, tap);
+  tap.call.staleHandler = state;
   // `then` (what `await` calls) taps inside the caller's own callbacks: no extra promise hop.
   p.then = (a?: AnyFn, b?: AnyFn) => state.then(a, b);
   p.catch = (b?: AnyFn) => state.run().then(undefined, b);
@@ -78,7 +80,7 @@ function patchApiPromise(p: Obj, tap: Tap): Obj {
   return p;
 }
 
-class ApiPromiseTap {
+class ApiPromiseTap implements StaleHandler {
   readonly origWithResponse: AnyFn;
   #p: Obj;
   #tap: Tap;
@@ -86,6 +88,8 @@ class ApiPromiseTap {
   #tapped: Promise<unknown> | undefined;
   /** The data (or error) went through the tap once: later callbacks pass it straight on. */
   #seen = false;
+  /** The caller (or the sweep) asked for the data: it will reach the tap. */
+  #consumed = false;
   #response: (() => unknown) | undefined;
 
   constructor(p: Obj, tap: Tap) {
@@ -96,8 +100,31 @@ class ApiPromiseTap {
     this.#response = responseSource(p);
   }
 
+  /**
+   * The sweep found the call open with no one reading it. Awaited: keep (it ends when the
+   * awaited promise settles). Never awaited (fire-and-forget): read the response ourselves,
+   * unless the caller took the raw body (`asResponse()`), so the call is still recorded.
+   */
+  onStale(): StaleVerdict {
+    if (this.#consumed) return 'keep';
+    this.#consumed = true;
+    const call = this.#tap.call;
+    const rp = this.#p.responsePromise as Promise<unknown> | undefined;
+    const read = (): void => void this.run().then(undefined, noop);
+    if (!rp || typeof rp.then !== 'function') read();
+    else {
+      rp.then((props) => {
+        const res = isObj(props) ? props.response : undefined;
+        if (isObj(res) && res.bodyUsed === true) call.abandon('response_read_by_caller');
+        else read();
+      }, read);
+    }
+    return 'keep';
+  }
+
   /** The shared tapped promise (catch/finally/withResponse); built on first use only. */
   run(): Promise<unknown> {
+    this.#consumed = true;
     return (this.#tapped ??= this.#origThen.call(
       this.#p,
       (data: unknown) => {
@@ -113,6 +140,7 @@ class ApiPromiseTap {
 
   then(a: AnyFn | undefined, b: AnyFn | undefined): unknown {
     if (this.#tapped) return this.#tapped.then(a, b);
+    this.#consumed = true;
     return this.#origThen.call(
       this.#p,
       (data: unknown) => {
@@ -182,6 +210,8 @@ interface Ids {
 function onData(data: unknown, tap: Tap, response?: () => unknown): void {
   const ids: Ids = { requestId: isObj(data) ? str(data._request_id) : undefined };
   if (isObj(data) && isStreamLike(data)) {
+    // From here the stream's reads are the call's progress: a sweep settles it once they stop.
+    tap.call.staleHandler = undefined;
     // Streams carry no `_request_id`: read the header from the (already received) response.
     const r = response?.();
     if (isObj(r) && typeof r.then === 'function') {
@@ -288,8 +318,10 @@ class ObservedIterator implements AsyncIterableIterator<unknown> {
       return r;
     }
     let hide = false;
+    const call = this.#tap.call;
+    call.progress++;
     try {
-      hide = this.#observer.onEvent(r.value, this.#tap.call);
+      hide = this.#observer.onEvent(r.value, call);
     } catch {
       this.#tap.onInternalError();
     }

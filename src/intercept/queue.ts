@@ -3,8 +3,10 @@
  * The caller's path only pushes (synchronously, O(1)); a full queue drops and counts
  * rather than blocking or growing. Draining happens off the caller's path: on a
  * setImmediate once `batchSize` events wait, on an unref'd timer, on flush(), or in a
- * microtask once the queue is half full.
+ * microtask once the queue is half full. Open calls are swept now and then, so one the
+ * caller never reads is recorded long before shutdown (see PendingCall.sweep).
  */
+import { performance } from 'node:perf_hooks';
 import { RatecardError } from '../errors/index.js';
 import type { Recorder, TrackerStats, UsageEvent } from './types.js';
 
@@ -18,6 +20,12 @@ export interface TrackerOptions {
   flushIntervalMs?: number;
   /** Told about every event the recorder rejected (never throws into the caller). */
   onError?: (error: unknown, event: UsageEvent) => void;
+  /**
+   * A call open this long with no progress is settled: a response nobody read is read and
+   * recorded, a stream nobody reads is recorded as incomplete (`stale`). Calls the caller is
+   * still awaiting are left alone. Default 900000 (15 min), beyond the SDKs' own timeouts.
+   */
+  staleAfterMs?: number;
 }
 
 /**
@@ -26,6 +34,8 @@ export interface TrackerOptions {
  */
 export interface InflightCall {
   abandon(reason: string): void;
+  /** Settle the call if it has been open for `staleAfterMs` with no progress (clock: performance.now()). */
+  sweep(now: number, staleAfterMs: number): void;
   inflightPrev?: InflightCall | undefined;
   inflightNext?: InflightCall | undefined;
   inflightOwner?: object | undefined;
@@ -36,6 +46,8 @@ export class Tracker {
   readonly #max: number;
   readonly #batch: number;
   readonly #interval: number;
+  readonly #staleAfter: number;
+  #sweeper: NodeJS.Timeout | undefined;
   readonly #onError: ((error: unknown, event: UsageEvent) => void) | undefined;
   // V8 left-trims small arrays on shift(), so this is O(1) at these sizes.
   readonly #queue: UsageEvent[] = [];
@@ -58,6 +70,7 @@ export class Tracker {
     this.#max = positiveInt(options.maxQueue, 4096, 'maxQueue');
     this.#batch = positiveInt(options.batchSize, 64, 'batchSize');
     this.#interval = positiveInt(options.flushIntervalMs, 1000, 'flushIntervalMs');
+    this.#staleAfter = positiveInt(options.staleAfterMs, 900_000, 'staleAfterMs');
     this.#onError = options.onError;
   }
 
@@ -103,6 +116,24 @@ export class Tracker {
     if (this.#inflightHead) this.#inflightHead.inflightPrev = call;
     this.#inflightHead = call;
     this.#inflightCount++;
+    if (this.#sweeper === undefined && !this.#closed) {
+      // One timer per tracker, never per call; unref'd so it never keeps the process alive.
+      this.#sweeper = setInterval(() => this.sweep(), Math.max(1, Math.min(60_000, Math.floor(this.#staleAfter / 2))));
+      this.#sweeper.unref();
+    }
+  }
+
+  /** Settle open calls that went stale (runs on its own timer; callable directly). */
+  sweep(now = performance.now()): void {
+    const open: InflightCall[] = [];
+    for (let c = this.#inflightHead; c !== undefined; c = c.inflightNext) open.push(c);
+    for (const call of open) {
+      try {
+        call.sweep(now, this.#staleAfter);
+      } catch {
+        this.internalError();
+      }
+    }
   }
 
   close(call: InflightCall): void {
@@ -137,6 +168,8 @@ export class Tracker {
     // Oldest first, as they were opened.
     for (const call of open.reverse()) call.abandon('shutdown');
     this.#closed = true;
+    if (this.#sweeper) clearInterval(this.#sweeper);
+    this.#sweeper = undefined;
     if (this.#timer) clearTimeout(this.#timer);
     if (this.#immediate) clearImmediate(this.#immediate);
     this.#timer = this.#immediate = undefined;

@@ -105,7 +105,7 @@ describe('Tracker queue', () => {
     const seen: UsageEvent[] = [];
     const t = createTracker({ recorder: { record: (e) => void seen.push(e) } });
     let abandoned = '';
-    t.open({ abandon: (reason) => void (abandoned = reason) });
+    t.open({ abandon: (reason) => void (abandoned = reason), sweep: () => undefined });
     t.push(ev('a'));
     await t.shutdown();
     expect(abandoned).toBe('shutdown');
