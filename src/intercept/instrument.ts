@@ -55,11 +55,11 @@ export function instrumentResult(result: unknown, tap: Tap): unknown {
 }
 
 /**
- * Shadow then/catch/finally/withResponse on the instance (plain own properties over the
- * prototype's). The parsed data flows once through the original `then` (Stainless
- * caches the parse, so `withResponse()` afterwards returns the same, tapped, object).
- * `asResponse()` is left alone: a caller reading the raw body gets it unread; such a
- * call stays open until shutdown(), which records it as incomplete.
+ * Shadow then/catch/finally/withResponse/_thenUnwrap on the instance (plain own
+ * properties over the prototype's). The parsed data flows once through the original
+ * `then` (Stainless caches the parse, so `withResponse()` afterwards returns the same,
+ * tapped, object). `asResponse()` is left alone: a caller reading the raw body gets it
+ * unread; the tracker's sweep later records such a call as incomplete (onStale).
  *
  * Hot path: the closures made per call are plain member assignments (no inferred
  * names: tsx/esbuild `keepNames` would otherwise pay an Object.defineProperty for each).
