@@ -8,7 +8,7 @@ import { Dec, formatDecimal } from '../money/index.js';
 import type { LongContextTier, RateTable } from '../pricing/document.js';
 import type { ModelLookup, ModelSource, ResolvedModelPrice, ResolvedPriceWindow } from '../pricing/model-source.js';
 import { suggest } from '../util/suggest.js';
-import { buildIndex, type CatalogIndex, type Entry, type ModelRecord, type PriceRecord } from './index-data.js';
+import { CatalogIndex, type Entry, type ModelRecord, type PriceRecord } from './index-data.js';
 import { loadCatalogFile } from './load.js';
 import { parseModelName, regionKeys } from './names.js';
 import { canonicalProvider, providerSpellings } from './providers.js';
@@ -67,7 +67,7 @@ export class Catalog implements ModelSource {
   }
 
   get index(): CatalogIndex {
-    return (this.#index ??= buildIndex(this.#load()));
+    return (this.#index ??= new CatalogIndex(this.#load()));
   }
 
   resolve(lookup: ModelLookup): ResolvedModelPrice {
@@ -133,7 +133,7 @@ export class Catalog implements ModelSource {
   #provider(name: string): string {
     const idx = this.index;
     const p = canonicalProvider(name);
-    if (p !== undefined && idx.byProvider.has(p)) return p;
+    if (p !== undefined && idx.has(p)) return p;
     throw new RatecardError('model_not_found', `unknown provider \`${name}\``, {
       details: { provider: name, suggestions: suggest(name, providerSpellings()) },
     });
@@ -169,18 +169,24 @@ export class Catalog implements ModelSource {
       throw e;
     }
     // An explicit provider is tried with the whole name first (ids may contain a slash), then without a provider prefix.
-    const tables: { provider?: string; table: Map<string, Entry>; keys: string[] }[] = [];
-    if (explicit !== undefined) tables.push({ provider: explicit, table: idx.byProvider.get(explicit)!, keys: [...parsed.fullKeys, ...parsed.keys] });
-    if (parsed.provider !== undefined && idx.byProvider.has(parsed.provider)) tables.push({ provider: parsed.provider, table: idx.byProvider.get(parsed.provider)!, keys: parsed.keys });
-    tables.push({ table: idx.anyProvider, keys: explicit === undefined ? [...parsed.fullKeys, ...(parsed.provider === undefined ? parsed.keys : [])] : [] });
-    for (const { provider, table, keys } of tables) {
+    const tables: { provider?: string; get: (key: string) => Entry | undefined; keys: string[] }[] = [];
+    if (explicit !== undefined) {
+      const table = idx.table(explicit)!;
+      tables.push({ provider: explicit, get: (k) => table.get(k), keys: [...parsed.fullKeys, ...parsed.keys] });
+    }
+    if (parsed.provider !== undefined && idx.has(parsed.provider)) {
+      const table = idx.table(parsed.provider)!;
+      tables.push({ provider: parsed.provider, get: (k) => table.get(k), keys: parsed.keys });
+    }
+    tables.push({ get: (k) => idx.any(k), keys: explicit === undefined ? [...parsed.fullKeys, ...(parsed.provider === undefined ? parsed.keys : [])] : [] });
+    for (const { provider, get, keys } of tables) {
       for (const key of keys) {
-        const entry = table.get(key);
+        const entry = get(key);
         if (entry) return { entry, provider: provider ?? providerOf(entry), region: region ?? parsed.region };
       }
     }
     const scope = explicit ?? parsed.provider;
-    const candidates = scope !== undefined ? (idx.names.get(scope) ?? []) : idx.allNames;
+    const candidates = scope !== undefined ? idx.names(scope) : idx.allNames;
     const suggestions = suggest(parsed.keys[0] ?? model, candidates);
     const where = scope !== undefined ? ` for provider \`${scope}\`` : '';
     const hint = suggestions.length > 0 ? ` (did you mean ${suggestions.map((s) => `\`${s}\``).join(' or ')}?)` : '';

@@ -2,7 +2,7 @@
  * Finds and parses data/catalog.json on first use: importing ratecard costs nothing
  * until a catalog price is actually needed.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { RatecardError } from '../errors/ratecard-error.js';
 import type { CatalogFile } from './types.js';
@@ -13,12 +13,8 @@ const CANDIDATES = ['../../data/catalog.json', '../data/catalog.json', '../../..
 export function catalogPath(): string {
   for (const rel of CANDIDATES) {
     const path = fileURLToPath(new URL(rel, import.meta.url));
-    try {
-      readFileSync(path, { flag: 'r' }).length;
-      return path;
-    } catch {
-      // try the next layout
-    }
+    // A stat, not a read: the file is read once, by loadCatalogFile().
+    if (statSync(path, { throwIfNoEntry: false })?.isFile()) return path;
   }
   throw new RatecardError('catalog_missing', `the built-in catalog (data/catalog.json) was not found next to ${fileURLToPath(import.meta.url)}`);
 }
