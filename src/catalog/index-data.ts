@@ -80,10 +80,11 @@ function buildProvider(provider: string, models: CatalogModel[], aliases: Catalo
   const table = new Map<string, Entry>();
   const names: string[] = [];
   const put = (key: string, entry: Entry, display: string) => {
-    const exact = key === display.toLowerCase();
-    // The exact id wins over a derived key (suffix-stripped, `@`→`-`) of another entry.
-    if (exact || !table.has(key)) table.set(key, entry);
-    if (exact) names.push(display);
+    // As the eager build did: a key spelled like its display name (derived keys display as
+    // themselves) takes the slot and is listed for suggestions; exact ids are re-put below.
+    const own = key === display.toLowerCase();
+    if (own || !table.has(key)) table.set(key, entry);
+    if (own) names.push(display);
   };
   const records = new Map<string, ModelRecord>();
   for (const m of models) {
