@@ -54,7 +54,7 @@ export class PendingCall implements InflightCall {
   inflightOwner: object | undefined = undefined;
   #start: CallStart;
   readonly #t0 = performance.now();
-  readonly #at = isoNow();
+  readonly #atMs = Date.now();
   readonly #attributes: Attribution | undefined;
   #ttft: number | undefined;
   #done = false;
@@ -63,11 +63,18 @@ export class PendingCall implements InflightCall {
   #sweptAt = -1;
   /** Asked by the sweep before a stale call is abandoned; absent, it is abandoned. */
   staleHandler: StaleHandler | undefined = undefined;
+  // How it ended, kept as is: the event is built by the tracker's drain, off the caller's path.
+  #status: CallStatus = 'incomplete';
+  #outcome: CallOutcome | undefined;
+  #reason: string | undefined;
+  #failure: Record<string, string> | undefined;
+  #t1 = 0;
 
   constructor(start: CallStart) {
     this.#start = start;
     const scope = currentAttribution();
     const d = start.defaults;
+    // Merged now (a per-call option object may be reused and changed by the caller later).
     this.#attributes = scope === undefined && start.perCall === undefined && (d === undefined || Object.isFrozen(d)) ? d : mergeAttribution(d, scope, start.perCall);
     start.tracker.open(this);
   }
@@ -92,15 +99,8 @@ export class PendingCall implements InflightCall {
   }
 
   succeed(outcome: CallOutcome, incompleteReason = 'no_usage'): void {
-    const hasUsage = outcome.usage !== undefined && outcome.usage !== null;
-    const status: CallStatus = hasUsage && outcome.complete ? 'ok' : 'incomplete';
-    const metadata: Record<string, string> = {};
-    if (status === 'incomplete') {
-      metadata.incomplete_reason = incompleteReason;
-      // Partial counts (e.g. Anthropic input tokens before a cut) help a human estimate; never priced as final.
-      if (hasUsage) metadata.partial_usage = JSON.stringify(outcome.usage);
-    }
-    this.#finish(status, status === 'ok' ? outcome.usage : undefined, outcome, metadata);
+    const ok = outcome.usage !== undefined && outcome.usage !== null && outcome.complete;
+    this.#finish(ok ? 'ok' : 'incomplete', outcome, ok ? undefined : incompleteReason, undefined);
   }
 
   fail(error: unknown): void {
@@ -117,7 +117,7 @@ export class PendingCall implements InflightCall {
     const requestId = firstString(e.requestID, e.request_id, headerOf(e.headers, 'x-request-id'), headerOf(e.headers, 'request-id'));
     // A user abort (or a dropped connection) may still be billed: incomplete, not error.
     const aborted = name !== undefined && /Abort/i.test(name);
-    this.#finish(aborted ? 'incomplete' : 'error', undefined, { complete: false, requestId }, metadata);
+    this.#finish(aborted ? 'incomplete' : 'error', { complete: false, requestId }, undefined, metadata);
   }
 
   /** The stream or promise was never finished by the caller. */
@@ -136,41 +136,60 @@ export class PendingCall implements InflightCall {
     if ((h ? h.onStale(this) : 'abandon') === 'abandon') this.abandon('stale');
   }
 
-  #finish(status: CallStatus, usage: Record<string, unknown> | undefined, o: CallOutcome, metadata: Record<string, string>): void {
+  /** The caller's path ends here: note how the call ended and queue it (the tracker builds the event later). */
+  #finish(status: CallStatus, o: CallOutcome, reason: string | undefined, failure: Record<string, string> | undefined): void {
     if (this.#done) return;
     this.#done = true;
+    this.#t1 = performance.now();
+    this.#status = status;
+    this.#outcome = o;
+    this.#reason = reason;
+    this.#failure = failure;
     const s = this.#start;
     s.tracker.close(this);
+    if (s.onRecorded) s.tracker.push(this, s.onRecorded);
+    else s.tracker.push(this);
+  }
+
+  /** The call's one UsageEvent (called once, by the tracker's drain). */
+  toEvent(): UsageEvent {
+    const s = this.#start;
+    const o = this.#outcome ?? { complete: false };
+    const status = this.#status;
+    const metadata: Record<string, string> = this.#failure ?? {};
+    if (this.#reason !== undefined) {
+      metadata.incomplete_reason = this.#reason;
+      // Partial counts (e.g. Anthropic input tokens before a cut) help a human estimate; never priced as final.
+      if (o.usage !== undefined && o.usage !== null) metadata.partial_usage = JSON.stringify(o.usage);
+    }
     metadata.api = s.api;
     if (s.stream) metadata.stream = 'true';
     if (o.requestId) metadata.request_id = o.requestId;
     if (o.responseId) metadata.response_id = o.responseId;
     const event: UsageEvent = {
       id: s.perCall?.id ?? o.requestId ?? o.responseId ?? `rc_${randomUUID()}`,
-      at: this.#at,
+      at: isoAt(this.#atMs),
       provider: s.provider,
       model: o.model ?? s.model ?? 'unknown',
       status,
-      latency_ms: round3(performance.now() - this.#t0),
+      latency_ms: round3(this.#t1 - this.#t0),
       metadata,
     };
-    if (usage) event.usage = usage;
+    if (status === 'ok') event.usage = o.usage!;
     if (this.#ttft !== undefined) event.ttft_ms = round3(this.#ttft);
     if (o.serviceTier) event.service_tier = o.serviceTier;
     if (this.#attributes) event.attributes = this.#attributes;
-    if (s.onRecorded) s.tracker.push(event, s.onRecorded);
-    else s.tracker.push(event);
+    return event;
   }
 }
 
-// `new Date().toISOString()` costs ~0.5-1 µs; the text only changes its last 4 characters
-// within a second, so the rest is reused for the current second (exact, never stale).
+// `new Date(ms).toISOString()` costs ~0.5-1 µs; the text only changes its last 4 characters
+// within a second, so the rest is reused for the last second seen (exact, never stale).
 let isoSecond = NaN;
 let isoPrefix = '';
 
-/** Exactly `new Date().toISOString()`, cheaper. */
-export function isoNow(): string {
-  const ms = Date.now();
+/** Exactly `new Date(ms).toISOString()`, cheaper for times within the same second. */
+export function isoAt(ms: number): string {
   const second = Math.floor(ms / 1000);
   if (second !== isoSecond) {
     const iso = new Date(second * 1000).toISOString();

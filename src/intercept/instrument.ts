@@ -38,13 +38,17 @@ interface Tap {
 export function instrumentResult(result: unknown, tap: Tap): unknown {
   if (!isObj(result) || typeof result.then !== 'function') {
     // Synchronous result: nothing we understand; close the call so it is not left open.
-    guard(tap, () => onData(result, tap));
+    guard(tap, () => onData(result, tap, undefined));
     return result;
   }
-  if (typeof result.withResponse === 'function') return patchApiPromise(result, tap);
+  if (isStainlessPromise(result)) {
+    tapStainless(result, tap);
+    return result;
+  }
+  if (typeof result.withResponse === 'function') return tapThen(result, tap);
   return (result as unknown as PromiseLike<unknown>).then(
     (data) => {
-      guard(tap, () => onData(data, tap));
+      guard(tap, () => onData(data, tap, undefined));
       return data;
     },
     (error: unknown) => {
@@ -54,114 +58,55 @@ export function instrumentResult(result: unknown, tap: Tap): unknown {
   );
 }
 
-/**
- * Shadow then/catch/finally/withResponse/_thenUnwrap on the instance (plain own
- * properties over the prototype's). The parsed data flows once through the original
- * `then` (Stainless caches the parse, so `withResponse()` afterwards returns the same,
- * tapped, object). `asResponse()` is left alone: a caller reading the raw body gets it
- * unread; the tracker's sweep later records such a call as incomplete (onStale).
- *
- * Hot path: the closures made per call are plain member assignments (no inferred
- * names: tsx/esbuild `keepNames` would otherwise pay an Object.defineProperty for each).
- */
-function patchApiPromise(p: Obj, tap: Tap): Obj {
-  const state = new ApiPromiseTap(p, tap);
-  tap.call.staleHandler = state;
-  // `then` (what `await` calls) taps inside the caller's own callbacks: no extra promise hop.
-  p.then = (a?: AnyFn, b?: AnyFn) => state.then(a, b);
-  p.catch = (b?: AnyFn) => state.run().then(undefined, b);
-  p.finally = (f?: () => void) => state.run().finally(f);
-  p.withResponse = () => state.run().then(() => state.origWithResponse.call(p));
-  // `parse()` helpers derive a new promise from the same response: tap the data it transforms.
-  const origUnwrap = p._thenUnwrap;
-  if (typeof origUnwrap === 'function') {
-    p._thenUnwrap = (transform: AnyFn) => origUnwrap.call(p, (data: unknown, props: unknown) => transform(state.see(data), props));
-  }
-  return p;
+/** A Stainless `APIPromise` (openai, @anthropic-ai/sdk): its data goes through `parseResponse`, its errors through `responsePromise`. */
+function isStainlessPromise(p: Obj): boolean {
+  const rp = p.responsePromise;
+  return isObj(rp) && typeof rp.then === 'function' && typeof p.parseResponse === 'function';
 }
 
-class ApiPromiseTap implements StaleHandler {
-  readonly origWithResponse: AnyFn;
-  #p: Obj;
-  #tap: Tap;
-  #origThen: AnyFn;
-  #tapped: Promise<unknown> | undefined;
-  /** The data (or error) went through the tap once: later callbacks pass it straight on. */
+/**
+ * Tap an `APIPromise` at its two sources instead of its many consumers: every way to the
+ * data (`then`/`await`, `catch`, `finally`, `withResponse()`, `_thenUnwrap()` behind the
+ * `parse()` helpers) calls the instance's `parseResponse`, and every failure rejects its
+ * `responsePromise`. Two own fields are replaced, the caller keeps the same object, and
+ * nothing is added to the caller's chain: the parsed data is observed beside it, before the
+ * caller sees it. `asResponse()` (the raw body) does not parse: the sweep settles such a call.
+ */
+function tapStainless(p: Obj, tap: Tap): void {
+  const t = new StainlessTap(p, tap);
+  tap.call.staleHandler = t;
+  p.responsePromise = (p.responsePromise as Promise<unknown>).then(undefined, t.onError);
+  p.parseResponse = t.parseResponse;
+}
+
+class StainlessTap implements StaleHandler {
+  readonly #p: Obj;
+  readonly #tap: Tap;
+  readonly #parse: AnyFn;
+  #response: unknown;
   #seen = false;
-  /** The caller (or the sweep) asked for the data: it will reach the tap. */
-  #consumed = false;
-  #response: (() => unknown) | undefined;
 
   constructor(p: Obj, tap: Tap) {
     this.#p = p;
     this.#tap = tap;
-    this.#origThen = p.then as AnyFn;
-    this.origWithResponse = p.withResponse as AnyFn;
-    this.#response = responseSource(p);
+    this.#parse = p.parseResponse as AnyFn;
   }
 
-  /**
-   * The sweep found the call open with no one reading it. Awaited: keep (it ends when the
-   * awaited promise settles). Never awaited (fire-and-forget): read the response ourselves,
-   * unless the caller took the raw body (`asResponse()`), so the call is still recorded.
-   */
-  onStale(): StaleVerdict {
-    if (this.#consumed) return 'keep';
-    this.#consumed = true;
-    const call = this.#tap.call;
-    const rp = this.#p.responsePromise as Promise<unknown> | undefined;
-    const read = (): void => void this.run().then(undefined, noop);
-    if (!rp || typeof rp.then !== 'function') read();
-    else {
-      rp.then((props) => {
-        const res = isObj(props) ? props.response : undefined;
-        if (isObj(res) && res.bodyUsed === true) call.abandon('response_read_by_caller');
-        else read();
-      }, read);
-    }
-    return 'keep';
-  }
+  // Arrow fields: handed to the SDK as callbacks (no `this` of theirs).
+  readonly onError = (error: unknown): never => {
+    this.#fail(error);
+    throw error;
+  };
 
-  /** The shared tapped promise (catch/finally/withResponse); built on first use only. */
-  run(): Promise<unknown> {
-    this.#consumed = true;
-    return (this.#tapped ??= this.#origThen.call(
-      this.#p,
-      (data: unknown) => {
-        this.#data(data);
-        return data;
-      },
-      (error: unknown) => {
-        this.#error(error);
-        throw error;
-      },
-    ) as Promise<unknown>);
-  }
+  readonly parseResponse = (client: unknown, props: unknown): unknown => {
+    if (isObj(props)) this.#response = props.response;
+    const parsed = this.#parse.call(this.#p, client, props);
+    if (isObj(parsed) && typeof parsed.then === 'function') (parsed as unknown as Promise<unknown>).then(this.#onData, this.#onParseError);
+    else this.#onData(parsed);
+    return parsed;
+  };
 
-  then(a: AnyFn | undefined, b: AnyFn | undefined): unknown {
-    if (this.#tapped) return this.#tapped.then(a, b);
-    this.#consumed = true;
-    return this.#origThen.call(
-      this.#p,
-      (data: unknown) => {
-        this.#data(data);
-        return typeof a === 'function' ? a(data) : data;
-      },
-      (error: unknown) => {
-        this.#error(error);
-        if (typeof b === 'function') return b(error);
-        throw error;
-      },
-    );
-  }
-
-  /** Tap data reaching the caller by another route (`_thenUnwrap`); returns it. */
-  see(data: unknown): unknown {
-    this.#data(data);
-    return data;
-  }
-
-  #data(data: unknown): void {
+  readonly #onData = (data: unknown): void => {
     if (this.#seen) return;
     this.#seen = true;
     try {
@@ -169,9 +114,11 @@ class ApiPromiseTap implements StaleHandler {
     } catch {
       this.#tap.onInternalError();
     }
-  }
+  };
 
-  #error(error: unknown): void {
+  readonly #onParseError = (error: unknown): void => this.#fail(error);
+
+  #fail(error: unknown): void {
     if (this.#seen) return;
     this.#seen = true;
     try {
@@ -180,26 +127,54 @@ class ApiPromiseTap implements StaleHandler {
       this.#tap.onInternalError();
     }
   }
+
+  /**
+   * The sweep found the call open with no progress. Parsing (the caller awaits it): keep,
+   * it ends when the parse does. Never parsed (fire-and-forget): parse it ourselves so the
+   * call is recorded with its usage, unless the caller took the raw body (`asResponse()`).
+   */
+  onStale(): StaleVerdict {
+    const p = this.#p;
+    if (p.parsedPromise !== undefined || this.#seen) return 'keep';
+    const call = this.#tap.call;
+    const read = (): void => void (p.then as AnyFn).call(p, undefined, noop);
+    (p.responsePromise as Promise<unknown>).then((props) => {
+      const res = isObj(props) ? props.response : undefined;
+      if (isObj(res) && res.bodyUsed === true) call.abandon('response_read_by_caller');
+      else read();
+    }, noop);
+    return 'keep';
+  }
 }
 
 /**
- * Where a stream's request id comes from. Stainless promises hand the parsed `Response`
- * to their own `parseResponse(client, props)`: wrapping that field captures it for free,
- * read synchronously when the stream finishes. Otherwise `asResponse()` (a promise).
+ * A promise of another SDK with helpers of its own (`withResponse`, ...): only `then`
+ * (what `await` calls) is shadowed on the instance, so the helpers stay; a call consumed
+ * only through them is settled by the sweep.
  */
-function responseSource(p: Obj): (() => unknown) | undefined {
-  const parse = p.parseResponse;
-  if (typeof parse === 'function') {
-    let response: unknown;
-    p.parseResponse = function (this: unknown, client: unknown, props: unknown) {
-      if (isObj(props)) response = props.response;
-      return (parse as AnyFn).call(this, client, props);
-    };
-    return () => response;
-  }
-  const asResponse = p.asResponse;
-  if (typeof asResponse === 'function') return () => (asResponse as AnyFn).call(p);
-  return undefined;
+function tapThen(p: Obj, tap: Tap): Obj {
+  const origThen = p.then as AnyFn;
+  let seen = false;
+  p.then = (a?: AnyFn, b?: AnyFn) =>
+    origThen.call(
+      p,
+      (data: unknown) => {
+        if (!seen) {
+          seen = true;
+          guard(tap, () => onData(data, tap, undefined));
+        }
+        return typeof a === 'function' ? a(data) : data;
+      },
+      (error: unknown) => {
+        if (!seen) {
+          seen = true;
+          guard(tap, () => tap.call.fail(error));
+        }
+        if (typeof b === 'function') return b(error);
+        throw error;
+      },
+    );
+  return p;
 }
 
 /** Mutable so a stream can learn its request id from headers that resolve after it started. */
@@ -207,23 +182,13 @@ interface Ids {
   requestId: string | undefined;
 }
 
-function onData(data: unknown, tap: Tap, response?: () => unknown): void {
+function onData(data: unknown, tap: Tap, response: unknown): void {
   const ids: Ids = { requestId: isObj(data) ? str(data._request_id) : undefined };
   if (isObj(data) && isStreamLike(data)) {
     // From here the stream's reads are the call's progress: a sweep settles it once they stop.
     tap.call.staleHandler = undefined;
     // Streams carry no `_request_id`: read the header from the (already received) response.
-    const r = response?.();
-    if (isObj(r) && typeof r.then === 'function') {
-      (r as unknown as Promise<unknown>).then(
-        (res) => {
-          if (isObj(res)) ids.requestId ??= headerOf(res.headers, tap.adapter.requestIdHeader);
-        },
-        () => undefined,
-      );
-    } else if (isObj(r)) {
-      ids.requestId = headerOf(r.headers, tap.adapter.requestIdHeader);
-    }
+    if (isObj(response)) ids.requestId = headerOf(response.headers, tap.adapter.requestIdHeader);
     patchStream(data, tap, ids);
     return;
   }

@@ -28,6 +28,17 @@ export interface TrackerOptions {
   staleAfterMs?: number;
 }
 
+/** A queued call whose event is built when it is drained (off the caller's path). */
+export interface LazyEvent {
+  toEvent(): UsageEvent;
+}
+
+type Queued = UsageEvent | LazyEvent;
+
+function isLazy(x: Queued): x is LazyEvent {
+  return typeof (x as Partial<LazyEvent>).toEvent === 'function';
+}
+
 /**
  * Something that can finish a call that never finished (used at shutdown). The links are
  * the tracker's: an intrusive list costs no hashing or allocation per call (a Set did).
@@ -50,7 +61,7 @@ export class Tracker {
   #sweeper: NodeJS.Timeout | undefined;
   readonly #onError: ((error: unknown, event: UsageEvent) => void) | undefined;
   // V8 left-trims small arrays on shift(), so this is O(1) at these sizes.
-  readonly #queue: UsageEvent[] = [];
+  readonly #queue: Queued[] = [];
   #timer: NodeJS.Timeout | undefined;
   #immediate: NodeJS.Immediate | undefined;
   #draining: Promise<void> | undefined;
@@ -60,7 +71,7 @@ export class Tracker {
   #inflightCount = 0;
   readonly #stats = { pushed: 0, recorded: 0, dropped: 0, failed: 0, internal_errors: 0 };
   /** Per-event callbacks (budget reservations to settle); only created when a push passes one. */
-  #after: Map<UsageEvent, AfterRecord> | undefined;
+  #after: Map<Queued, AfterRecord> | undefined;
 
   constructor(options: TrackerOptions) {
     if (!options || typeof options.recorder?.record !== 'function') {
@@ -74,8 +85,8 @@ export class Tracker {
     this.#onError = options.onError;
   }
 
-  /** Enqueue one event. Never throws, never blocks; returns false when dropped. */
-  push(event: UsageEvent, after?: AfterRecord): boolean {
+  /** Enqueue one event (or a finished call, built into its event when drained). Never throws, never blocks; returns false when dropped. */
+  push(event: UsageEvent | LazyEvent, after?: AfterRecord): boolean {
     if (this.#closed || this.#queue.length >= this.#max) {
       this.#stats.dropped++;
       if (after) callAfter(after, undefined, false);
@@ -196,9 +207,19 @@ export class Tracker {
     // An event leaves the queue only once recorded, so a slow or stalled recorder keeps
     // the memory bound at maxQueue events (a detached batch would escape the bound).
     while (this.#queue.length > 0) {
-      const event = this.#queue[0]!;
-      const after = this.#after?.get(event);
-      if (after) this.#after!.delete(event);
+      const item = this.#queue[0]!;
+      const after = this.#after?.get(item);
+      if (after) this.#after!.delete(item);
+      let event: UsageEvent;
+      try {
+        event = isLazy(item) ? item.toEvent() : item;
+      } catch {
+        // The interceptor's own failure: counted, the call is let go.
+        this.#stats.internal_errors++;
+        if (after) callAfter(after, undefined, false);
+        this.#queue.shift();
+        continue;
+      }
       try {
         let result = this.#recorder.record(event);
         if (isThenable(result)) result = await result;
