@@ -140,6 +140,8 @@ export class PendingCall implements InflightCall {
   #finish(status: CallStatus, o: CallOutcome, reason: string | undefined, failure: Record<string, string> | undefined): void {
     if (this.#done) return;
     this.#done = true;
+    // Queued until drained: hold only what the event needs (the handler reaches the SDK's response).
+    this.staleHandler = undefined;
     this.#t1 = performance.now();
     this.#status = status;
     this.#outcome = o;
