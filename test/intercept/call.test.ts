@@ -51,6 +51,14 @@ describe('PendingCall', () => {
     expect(events[0]!.metadata).toEqual({ incomplete_reason: 'stream_abandoned', partial_usage: '{"input_tokens":4}', api: 'messages' });
   });
 
+  it('a finished call holds nothing of the SDK (its stale handler reaches the response) while queued', () => {
+    const tracker = createTracker({ recorder: { record: () => undefined } });
+    const call = new PendingCall({ tracker, provider: 'p', api: 'a' });
+    call.staleHandler = { onStale: () => 'keep' };
+    call.succeed({ usage: { x: 1 }, complete: true });
+    expect(call.staleHandler).toBeUndefined();
+  });
+
   it('a call whose event cannot be built is counted as an internal error, never thrown, and the drain goes on', async () => {
     const events: UsageEvent[] = [];
     const tracker = createTracker({ recorder: { record: (e: UsageEvent) => void events.push(e) } });
