@@ -56,6 +56,7 @@ export class PendingCall implements InflightCall {
   readonly #t0 = performance.now();
   readonly #atMs = Date.now();
   readonly #attributes: Attribution | undefined;
+  readonly #id: string | undefined;
   #ttft: number | undefined;
   #done = false;
   /** Bumped by whatever observes the call's data (a chunk read): a sweep sees it is alive. */
@@ -76,6 +77,8 @@ export class PendingCall implements InflightCall {
     const d = start.defaults;
     // Merged now (a per-call option object may be reused and changed by the caller later).
     this.#attributes = scope === undefined && start.perCall === undefined && (d === undefined || Object.isFrozen(d)) ? d : mergeAttribution(d, scope, start.perCall);
+    const id = start.perCall?.id;
+    this.#id = typeof id === 'string' && id !== '' ? id : undefined;
     start.tracker.open(this);
   }
 
@@ -169,7 +172,7 @@ export class PendingCall implements InflightCall {
     if (o.requestId) metadata.request_id = o.requestId;
     if (o.responseId) metadata.response_id = o.responseId;
     const event: UsageEvent = {
-      id: s.perCall?.id ?? o.requestId ?? o.responseId ?? `rc_${randomUUID()}`,
+      id: this.#id ?? o.requestId ?? o.responseId ?? `rc_${randomUUID()}`,
       at: isoAt(this.#atMs),
       provider: s.provider,
       model: o.model ?? s.model ?? 'unknown',

@@ -26,7 +26,9 @@ describe('PendingCall', () => {
     const call = new PendingCall({ tracker, provider: 'openai', api: 'chat.completions', model: 'gpt-4o', stream: true, perCall });
     call.firstToken();
     call.succeed({ usage: { prompt_tokens: 1 }, model: 'gpt-4o-2024-08-06', requestId: 'req_1', responseId: 'r1', serviceTier: 'default', complete: true });
-    perCall.customer = 'b'; // the caller reuses its option object: the queued call is not affected
+    // The caller reuses its option object for the next call: the queued call is not affected.
+    perCall.customer = 'b';
+    perCall.id = 'k2';
     expect(tracker.stats().queued).toBe(1);
     expect(events).toHaveLength(0);
     await tracker.flush();
