@@ -22,6 +22,7 @@ import { defaultNormalizer, PERIOD_ATTRIBUTE, rateEvent, type RateContext, type 
 import { rerateLedger, type RerateOptions, type RerateReport } from './rerate.js';
 import { buildInvoice, type Invoice, type InvoiceInput } from './invoice/build.js';
 import { verifyLedger, type VerifyOptions, type VerifyReport } from './verify.js';
+import { ledgerPeriod } from './period.js';
 
 export interface LedgerOptions {
   storage: LedgerStorage;
@@ -31,7 +32,7 @@ export interface LedgerOptions {
   clock?: () => Date;
   /** Encrypt attribution and metadata at rest. */
   encryption?: EncryptionOptions;
-  /** Aggregation period of the quote's period state. Default: the first plan's period in the ratecard's document, else monthly. */
+  /** Aggregation period of the quote's period state. Default: the period of the ratecard's plans and tiers (they must share one: `period_mismatch`), else monthly. */
   period?: Period;
   /** Attributes aggregates are kept for. Default ['customer'] (always included: it feeds tiers and caps). */
   aggregateBy?: string[];
@@ -65,7 +66,7 @@ export class Ledger {
     this.clock = options.clock ?? (() => new Date());
     this.cipher = options.encryption ? createCipher(options.encryption) : undefined;
     this.normalize = options.normalizeUsage ?? defaultNormalizer;
-    this.period = options.period ?? documentOf(options.ratecard)?.plans?.[0]?.period ?? 'monthly';
+    this.period = ledgerPeriod(documentOf(options.ratecard), options.period);
     this.aggregateBy = [...new Set([PERIOD_ATTRIBUTE, ...(options.aggregateBy ?? [])])];
     this.aggs = new Aggregates(this.aggregateBy);
   }

@@ -2,7 +2,7 @@
  * Billing periods, in UTC: a period key names the period an event time falls into
  * (`2025-03` monthly, `2025-03-14` daily, `2025-W11` ISO weekly, `2025-Q1`, `2025`).
  */
-import type { Period } from '../pricing/document.js';
+import type { Period, PricingDocument } from '../pricing/document.js';
 import { RatecardError } from '../errors/index.js';
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
@@ -50,4 +50,29 @@ export function parseTime(text: string): Date | undefined {
   if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2}))?$/.test(text)) return undefined;
   const d = new Date(text.length === 10 ? `${text}T00:00:00Z` : text);
   return Number.isNaN(d.getTime()) ? undefined : d;
+}
+
+/**
+ * The one period a ledger keeps tier and cap state for. Every tier schedule and plan of the
+ * ratecard must count over it: a daily tier fed a monthly quantity would be priced wrong
+ * without a word, so a mismatch is refused when the ledger is created (`period_mismatch`).
+ */
+export function ledgerPeriod(doc: PricingDocument | undefined, requested: Period | undefined): Period {
+  const uses: { what: string; period: Period }[] = [];
+  for (const t of doc?.tiers ?? []) uses.push({ what: `tiers${t.name ? ` "${t.name}"` : ''} on ${t.meter}`, period: t.period });
+  for (const p of doc?.plans ?? []) {
+    uses.push({ what: `plan "${p.name}"`, period: p.period });
+    for (const t of p.tiers ?? []) uses.push({ what: `plan "${p.name}" tiers${t.name ? ` "${t.name}"` : ''} on ${t.meter}`, period: t.period });
+  }
+  const period = requested ?? doc?.plans[0]?.period ?? uses[0]?.period ?? 'monthly';
+  const other = uses.filter((u) => u.period !== period);
+  if (other.length > 0) {
+    throw new RatecardError(
+      'period_mismatch',
+      `the ledger keeps tier and cap state per ${period} period${requested ? ' (the `period` option)' : ''}, but ${other.map((u) => `${u.what} counts ${u.period}`).join(', ')}; ` +
+        'tiers and plans in one ratecard must share one period',
+      { details: { period, mismatched: other } },
+    );
+  }
+  return period;
 }
