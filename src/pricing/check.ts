@@ -104,6 +104,7 @@ class Checker {
       else plans.set(key, p);
       this.plan(p);
     }
+    this.periods(doc);
     const budgets = new Set<string>();
     for (const b of doc.budgets ?? []) {
       if (b.name !== undefined) {
@@ -111,6 +112,29 @@ class Checker {
         budgets.add(b.name.toLowerCase());
       }
       this.budget(b);
+    }
+  }
+
+  /**
+   * Plans and tier schedules share one period: period state (the quantities tiers see, the
+   * spend caps see) is kept per one period, so a daily tier beside a monthly plan would be
+   * priced on the wrong quantities. The first one sets it; each other is reported.
+   */
+  private periods(doc: PricingDocument): void {
+    const uses: { owner: object; what: string; period: string }[] = [];
+    for (const p of doc.plans ?? []) {
+      uses.push({ owner: p, what: `plan \`${p.name}\``, period: p.period });
+      for (const t of p.tiers ?? []) uses.push({ owner: t, what: `tiers${t.name ? ` \`${t.name}\`` : ''} of plan \`${p.name}\``, period: t.period });
+    }
+    for (const t of doc.tiers ?? []) uses.push({ owner: t, what: `tiers${t.name ? ` \`${t.name}\`` : ''} on ${t.meter}`, period: t.period });
+    // Unknown periods are reported by their own check (unknown_period).
+    const known = uses.filter((u) => (PERIODS as readonly string[]).includes(u.period));
+    const first = known[0];
+    if (first === undefined) return;
+    for (const u of known) {
+      if (u.period === first.period) continue;
+      this.report('period_mixed', `${u.what} counts ${u.period}, but ${first.what} counts ${first.period}; plans and tiers of one ratecard share one period`,
+        this.at(u.owner, 'period'), `make it ${first.period}, or put it in a ratecard of its own`);
     }
   }
 
@@ -248,9 +272,6 @@ class Checker {
     }
     this.vocab(s, 'meter', METERS, 'unknown_meter', 'meter');
     this.vocab(s, 'period', PERIODS, 'unknown_period', 'period');
-    if (planPeriod !== undefined && s.period !== planPeriod && (PERIODS as readonly string[]).includes(s.period)) {
-      this.report('period_mismatch', `${label} resets ${s.period} inside a ${planPeriod} plan`, this.at(s, 'period'), undefined, 'warning');
-    }
     if (s.mode === 'package') {
       if (!s.package) this.report('package_missing', `${label} is a package schedule but has no package size and price`, this.at(s));
       if (s.tiers?.length) this.report('unexpected_tiers', `${label} is a package schedule; its tier list is ignored`, this.at(s, 'tiers'));

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { isRatecardError } from '../../src/errors/index.js';
 import { createLedger } from '../../src/ledger/index.js';
+import { ledgerPeriod } from '../../src/ledger/period.js';
 import { loadRatecard } from '../../src/ratecard.js';
 import { createMemoryStorage } from '../../src/storage/memory.js';
 
@@ -22,15 +23,22 @@ describe('ledger period', () => {
     expect(e.rating).toMatchObject({ period: { key: '2025-03-14' } });
   });
 
-  it('refuses tiers that count over different periods, naming each', () => {
+  it('refuses tiers that count over different periods, naming each: at load (period_mixed) and in the ledger (period_mismatch)', () => {
     let err: unknown;
     try {
-      createLedger({ storage: createMemoryStorage(), ratecard: card(tier('a', 'monthly') + tier('b', 'daily')) });
+      card(tier('a', 'monthly') + tier('b', 'daily'));
     } catch (e) {
       err = e;
     }
-    expect(isRatecardError(err) && err.code).toBe('period_mismatch');
-    expect((err as Error).message).toContain('tiers "b" on input_tokens counts daily');
+    expect(isRatecardError(err) && err.diagnostics.map((d) => d.code)).toEqual(['period_mixed']);
+    // A document that skipped the checks (built by hand) still cannot reach a ledger.
+    const doc = { currency: 'USD', models: [], rules: [], budgets: [], plans: [{ name: 'pro', period: 'monthly' as const }], tiers: [{ name: 'b', mode: 'graduated' as const, meter: 'tokens' as const, period: 'daily' as const, tiers: [{ unit_price: '1' }] }] };
+    expect(() => ledgerPeriod(doc, undefined)).toThrow(/tiers "b" on tokens counts daily/);
+    try {
+      ledgerPeriod(doc, undefined);
+    } catch (e) {
+      expect(isRatecardError(e) && e.code).toBe('period_mismatch');
+    }
   });
 
   it('refuses a `period` option the ratecard does not count over; accepts the matching one', () => {

@@ -52,7 +52,12 @@ describe('checkDocument', () => {
     ['cap_below_minimum', { plans: [{ name: 'p', period: 'monthly', minimum: '10', cap: '5' }] }],
     ['unknown_period', { plans: [{ name: 'p', period: 'hourly' as 'daily' }] }],
     ['unknown_meter', { plans: [{ name: 'p', period: 'monthly', includes: { quantity: '1', meter: 'words' as 'tokens' } }] }],
-    ['warn:period_mismatch', { plans: [{ name: 'p', period: 'monthly', tiers: [{ mode: 'package', meter: 'requests', period: 'daily', package: { size: '10', price: '1' } }] }] }],
+    ['period_mixed', { plans: [{ name: 'p', period: 'monthly', tiers: [{ mode: 'package', meter: 'requests', period: 'daily', package: { size: '10', price: '1' } }] }] }],
+    ['period_mixed', { plans: [{ name: 'p', period: 'monthly' }], tiers: [{ mode: 'package', meter: 'requests', period: 'weekly', package: { size: '10', price: '1' } }] }],
+    ['period_mixed', { tiers: [
+      { mode: 'package', meter: 'requests', period: 'daily', package: { size: '10', price: '1' } },
+      { mode: 'package', meter: 'web_searches', period: 'monthly', package: { size: '10', price: '1' } },
+    ] }],
     ['invalid_package_size', { tiers: [{ mode: 'package', meter: 'requests', period: 'daily', package: { size: '0', price: '1' } }] }],
     ['package_missing', { tiers: [{ mode: 'package', meter: 'requests', period: 'daily' }] }],
     ['tiers_missing', { tiers: [{ mode: 'volume', meter: 'requests', period: 'daily', tiers: [] }] }],
@@ -109,6 +114,25 @@ describe('checkDocument', () => {
     fc.assert(fc.property(fc.string(), fc.string(), (a, b) => {
       expect(() => checkDocument(doc({ models: [{ id: 'm', rates: { input: a }, long_context: [{ threshold: b, rates: {} }] }], rules: [{ type: 'discount', percent: a }] }))).not.toThrow();
     }));
+  });
+});
+
+describe('periods', () => {
+  it('period_mixed once per plan or schedule whose known period differs from the first known one; never throws (property)', () => {
+    const period = fc.constantFrom('daily', 'weekly', 'monthly', 'quarterly', 'yearly', 'hourly', '');
+    const schedule = period.map((p) => ({ mode: 'package' as const, meter: 'requests' as const, period: p as 'daily', package: { size: '10', price: '1' } }));
+    const plan = fc.record({ period, tiers: fc.array(schedule, { maxLength: 2 }) });
+    fc.assert(
+      fc.property(fc.array(plan, { maxLength: 3 }), fc.array(schedule, { maxLength: 3 }), (plans, tiers) => {
+        const d = doc({ plans: plans.map((p, i) => ({ name: `p${i}`, period: p.period as 'daily', tiers: p.tiers })), tiers });
+        const order = [...plans.flatMap((p) => [p.period, ...p.tiers.map((t) => t.period)]), ...tiers.map((t) => t.period)];
+        const known = order.filter((x) => ['daily', 'weekly', 'monthly', 'quarterly', 'yearly'].includes(x));
+        const expected = known.filter((x) => x !== known[0]).length;
+        let found: string[] = [];
+        expect(() => (found = codes(d))).not.toThrow();
+        expect(found.filter((c) => c === 'period_mixed')).toHaveLength(expected);
+      }),
+    );
   });
 });
 
