@@ -4,21 +4,13 @@ import { Catalog, defaultCatalog, loadCatalogFile } from '../../src/catalog/inde
 import { isRatecardError, type RatecardError } from '../../src/errors/index.js';
 import type { ModelLookup } from '../../src/pricing/model-source.js';
 import { Dec, formatDecimal } from '../../src/money/index.js';
+import { errorOf as error } from '../support/errors.js';
 
 const catalog = defaultCatalog();
 const file = loadCatalogFile();
 const NOW = new Date('2026-06-01T12:00:00Z');
 const r = (l: Partial<ModelLookup> & { model: string }) => catalog.resolve({ at: NOW, ...l });
 
-function error(fn: () => unknown): RatecardError {
-  try {
-    fn();
-  } catch (e) {
-    if (isRatecardError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a RatecardError');
-}
 
 describe('name resolution', () => {
   it.each([

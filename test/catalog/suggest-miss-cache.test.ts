@@ -8,6 +8,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { Catalog, loadCatalogFile, type CatalogFile } from '../../src/catalog/index.js';
 import { isRatecardError, type RatecardError } from '../../src/errors/index.js';
 import * as suggestModule from '../../src/util/suggest.js';
+import { errorOf as thrown } from '../support/errors.js';
 
 // Count suggest() calls made by the catalog (same implementation underneath).
 vi.mock('../../src/util/suggest.js', async (importOriginal) => {
@@ -19,15 +20,6 @@ const suggestCalls = () => vi.mocked(suggestModule.suggest).mock.calls.length;
 const file = loadCatalogFile();
 const AT = new Date('2026-01-15T12:00:00Z');
 
-function thrown(fn: () => unknown): RatecardError {
-  try {
-    fn();
-  } catch (e) {
-    if (isRatecardError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a RatecardError');
-}
 
 const view = (e: RatecardError) => ({ code: e.code, message: e.message, details: e.details, json: e.toJSON() });
 

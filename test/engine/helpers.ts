@@ -33,13 +33,4 @@ export function sumLines(q: Quote): string {
   return formatDecimal(q.lines.reduce((acc, l) => acc.plus(new Dec(l.amount)), new Dec(0)));
 }
 
-/** The RatecardError a function throws (fails the test if it does not throw one). */
-export function errorOf(fn: () => unknown): RatecardError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof RatecardError) return e;
-    throw e;
-  }
-  throw new Error('expected a RatecardError');
-}
+export { errorOf } from '../support/errors.js';
