@@ -15,7 +15,7 @@ import OpenAI from 'openai';
 import { startEmulator } from '../src/emulator/index.js';
 import * as wire from '../src/emulator/wire.js';
 import { createTracker, track, type Tracker } from '../src/intercept/index.js';
-import { compare, describe, gc, gcSpans, groupedBlocks, tick, type Comparison } from './robust.js';
+import { compare, describe, gc, gcSpans, groupedBlocks, rng, tick, type Comparison } from './robust.js';
 
 const BODY = { model: 'gpt-4o', messages: [{ role: 'user' as const, content: 'one two three' }] };
 const usage = wire.chatUsage(3, 5);
@@ -108,6 +108,38 @@ async function bytesPerCall(fn: Call): Promise<number> {
   return NaN;
 }
 
+/**
+ * The same calls with cold caches: 8 MB of memory touched before each call (outside the
+ * timing), as the network stack does between two calls over HTTP. A low-noise stand-in for
+ * the HTTP case, to see what the wrapper's memory and code footprint costs.
+ */
+async function coldCaches(calls: Call[]): Promise<void> {
+  const junk = new Float64Array(1 << 20);
+  let sink = 0;
+  const groups = Number(process.env.BENCH_COLD_GROUPS ?? 6000);
+  const t: number[][] = calls.map(() => []);
+  const order = calls.map((_, i) => i);
+  const rand = rng(21);
+  for (let g = 0; g < groups; g++) {
+    for (let j = order.length - 1; j > 0; j--) {
+      const r = Math.floor(rand() * (j + 1));
+      [order[j], order[r]] = [order[r]!, order[j]!];
+    }
+    for (const k of order) {
+      for (let i = 0; i < junk.length; i += 8) sink += junk[i]!++;
+      const t0 = performance.now();
+      await calls[k]!();
+      t[k]!.push((performance.now() - t0) * 1000);
+    }
+  }
+  const p50 = (xs: number[]) => quantile([...xs].sort((x, y) => x - y), 0.5);
+  const [a, a2, w] = t.map(p50) as [number, number, number];
+  console.log(
+    `cold caches (8 MB touched before each call, ${groups} groups): create raw p50 ${a.toFixed(1)} µs, wrapped ${w.toFixed(1)} µs, ` +
+      `added ${(w - a).toFixed(1)} µs (${(((w - a) / a) * 100).toFixed(1)}% of the call; A/A ${(a2 - a).toFixed(1)} µs)${sink < 0 ? '' : ''}`,
+  );
+}
+
 const noopTracker = (): Tracker => createTracker({ recorder: { record: () => undefined } });
 
 async function consume(s: AsyncIterable<unknown>): Promise<void> {
@@ -161,6 +193,7 @@ async function main(): Promise<void> {
       console.log(describe(`A/A ${name}`, aa, ['raw', 'raw2']));
       console.log(describe(name === 'stream' ? 'stream (9 chunks)' : 'create', ab, ['raw', 'wrapped']));
     }
+    await coldCaches([call(raw), call(raw2), call(wrapped)]);
     const bRaw = await bytesPerCall(rawStream);
     const bWrapped = await bytesPerCall(wStream);
     console.log(`  heap allocated per streamed call: raw ${(bRaw / 1024).toFixed(1)} KB, wrapped ${(bWrapped / 1024).toFixed(1)} KB, added ${((bWrapped - bRaw) / 1024).toFixed(1)} KB`);
