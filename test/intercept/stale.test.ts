@@ -111,6 +111,15 @@ describe('stale calls', () => {
     expect(events[0]).toMatchObject({ status: 'incomplete', metadata: { incomplete_reason: 'response_read_by_caller' } });
   });
 
+  it('a failed call is recorded as an error when it fails, however the caller reads it (asResponse here)', async () => {
+    const { client, events, tracker } = setup();
+    emu.next({ status: 500 });
+    await expect(client.chat.completions.create({ model: 'gpt-4o', messages: user('a') }).asResponse()).rejects.toThrow();
+    await tracker.flush();
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ status: 'error', metadata: { http_status: '500' } });
+  });
+
   it("the tracker's own timer sweeps (staleAfterMs: 40)", async () => {
     const { client, events, tracker } = setup(40);
     void client.chat.completions.create({ model: 'gpt-4o', messages: user('fire and forget') });
