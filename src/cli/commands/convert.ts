@@ -5,7 +5,7 @@ import { formatDiagnostic, type Diagnostic } from '../../errors/index.js';
 import { stripSpans } from '../../pricing/normalize.js';
 import { loadYamlPricing, printYaml } from '../../yaml/index.js';
 import { EXIT_INVALID, EXIT_OK, UsageError, type CliIO, parseCommandArgs } from '../io.js';
-import { readUserFile, unreadableReason } from '../read-file.js';
+import { readOrReport } from '../read-file.js';
 
 const HELP = `usage: ratecard convert FILE --to rate|yaml [--output FILE]
 
@@ -32,15 +32,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const from = /\.rate$/i.test(path) ? 'rate' : /\.(ya?ml|json)$/i.test(path) ? 'yaml' : undefined;
   if (!from) throw new UsageError(`\`${path}\` is not a pricing file: expected .rate, .yaml, .yml or .json`);
 
-  let source: string;
-  try {
-    source = await readUserFile(path, io.cwd);
-  } catch (e) {
-    const reason = unreadableReason(e);
-    if (reason === undefined) throw e;
-    io.stderr(`${path}: error[file_unreadable]: ${reason}\n`);
-    return EXIT_INVALID;
-  }
+  const source = await readOrReport(path, io);
+  if (source === undefined) return EXIT_INVALID;
   const loaded = from === 'rate' ? loadRatePricing(source, { file: path }) : loadYamlPricing(source, { file: path });
   const errors: Diagnostic[] = loaded.diagnostics.filter((d) => d.severity === 'error');
   // Converting a file with errors would drop or invent prices: refuse, listing every problem.

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { formatRate } from '../../dsl/index.js';
 import { formatDiagnostic } from '../../errors/index.js';
 import { EXIT_INVALID, EXIT_OK, UsageError, type CliIO, parseCommandArgs } from '../io.js';
-import { readUserFile, unreadableReason } from '../read-file.js';
+import { readOrReport } from '../read-file.js';
 
 const HELP = `usage: ratecard fmt [--check | --write] FILE...
 
@@ -32,13 +32,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 
   let status = EXIT_OK;
   for (const path of parsed.positionals) {
-    let source: string;
-    try {
-      source = await readUserFile(path, io.cwd);
-    } catch (e) {
-      const reason = unreadableReason(e);
-      if (reason === undefined) throw e;
-      io.stderr(`${path}: error[file_unreadable]: ${reason}\n`);
+    const source = await readOrReport(path, io);
+    if (source === undefined) {
       status = EXIT_INVALID;
       continue;
     }
