@@ -17,24 +17,13 @@ import { createLedger } from '../src/ledger/index.js';
 import { createFileStorage } from '../src/storage/file/index.js';
 import { createMemoryStorage } from '../src/storage/memory.js';
 import type { AppendTx, EntryRecord, LedgerStorage } from '../src/storage/types.js';
-import { stageChained } from './util.js';
+import { stageChained as stage } from './util.js';
 import type { Rater } from '../src/engine/types.js';
 import { listPriceRater } from '../src/quote.js';
 
 const quick = process.argv.includes('--quick');
 const TOTAL = quick ? 20_000 : 200_000;
 
-const BODY = JSON.stringify({
-  v: 1, type: 'usage', model: 'claude-sonnet-4-5', provider: 'anthropic',
-  usage: { input: 1834, cache_read: 12000, cache_write_5m: 0, output: 512, reasoning: 0 },
-  rating: { status: 'priced', currency: 'USD', cost: '0.0165102', price: '0.01981224', ratecard_version: 'acme-ai@3:9f2c1d', price_version: 'anthropic:claude-sonnet-4-5@2025-09-29' },
-  attributes: { customer: 'cus_8f3a2b', agent: 'support', conversation: 'conv_19a7c4e2' },
-});
-
-let counter = 0;
-function stage(tx: AppendTx, n: number): void {
-  stageChained(tx, n, BODY, () => `req_${++counter}`);
-}
 
 /** CPU time of the last timed() run (all threads of this process), µs. */
 let lastCpu = 0;

@@ -72,16 +72,25 @@ export function row(cells: (string | number)[], widths: number[]): string {
   return cells.map((c, i) => String(c).padEnd(widths[i] ?? 12)).join('  ');
 }
 
-/**
- * Stage `n` hash-chained usage records after the transaction's head (append benches):
- * each body is `template` with the record's key added as "id".
- */
-export function stageChained(tx: AppendTx, n: number, template: string, nextKey: () => string): void {
+/** A ~400-byte usage entry body, as the append benches store it (each record adds its key as "id"). */
+const SAMPLE_BODY = JSON.stringify({
+  v: 1,
+  type: 'usage',
+  model: 'claude-sonnet-4-5',
+  provider: 'anthropic',
+  usage: { input: 1834, cache_read: 12000, cache_write_5m: 0, output: 512, reasoning: 0 },
+  rating: { status: 'priced', currency: 'USD', cost: '0.0165102', price: '0.01981224', ratecard_version: 'acme-ai@3:9f2c1d', price_version: 'anthropic:claude-sonnet-4-5@2025-09-29' },
+  attributes: { customer: 'cus_8f3a2b', agent: 'support', conversation: 'conv_19a7c4e2' },
+});
+let sampleKeys = 0;
+
+/** Stage `n` hash-chained sample usage records (keys `req_1`, `req_2`, …) after the transaction's head. */
+export function stageChained(tx: AppendTx, n: number): void {
   let { seq, hash } = tx.head();
   const recs: EntryRecord[] = [];
   for (let i = 0; i < n; i++) {
-    const key = nextKey();
-    const body = `${template.slice(0, -1)},"id":"${key}"}`;
+    const key = `req_${++sampleKeys}`;
+    const body = `${SAMPLE_BODY.slice(0, -1)},"id":"${key}"}`;
     const next = createHash('sha256').update(hash).update(body).digest('hex');
     recs.push({ seq: ++seq, key, type: 'usage', at: '2026-03-01T12:00:00.000Z', body, payload_hash: hash, prev_hash: hash, hash: next });
     hash = next;
