@@ -177,23 +177,17 @@ function tapThen(p: Obj, tap: Tap): Obj {
   return p;
 }
 
-/** Mutable so a stream can learn its request id from headers that resolve after it started. */
-interface Ids {
-  requestId: string | undefined;
-}
-
 function onData(data: unknown, tap: Tap, response: unknown): void {
-  const ids: Ids = { requestId: isObj(data) ? str(data._request_id) : undefined };
   if (isObj(data) && isStreamLike(data)) {
     // From here the stream's reads are the call's progress: a sweep settles it once they stop.
     tap.call.staleHandler = undefined;
     // Streams carry no `_request_id`: read the header from the (already received) response.
-    if (isObj(response)) ids.requestId = headerOf(response.headers, tap.adapter.requestIdHeader);
-    patchStream(data, tap, ids);
+    patchStream(data, tap, isObj(response) ? headerOf(response.headers, tap.adapter.requestIdHeader) : undefined);
     return;
   }
   const outcome = isObj(data) ? tap.adapter.fromBody(data as Record<string, unknown>) : { complete: false };
-  if (ids.requestId) outcome.requestId = ids.requestId;
+  const requestId = isObj(data) ? str(data._request_id) : undefined;
+  if (requestId) outcome.requestId = requestId;
   tap.call.succeed(outcome);
 }
 
@@ -207,7 +201,7 @@ function isStreamLike(x: Obj): boolean {
  * async iterables get an own `Symbol.asyncIterator`. Only the first iterator is observed:
  * a second one is the SDK's "already consumed" error, not a new call.
  */
-function patchStream(stream: Obj, tap: Tap, ids: Ids): void {
+function patchStream(stream: Obj, tap: Tap, requestId: string | undefined): void {
   const observer = tap.adapter.observeStream(tap.hideUsageChunk);
   let claimed = false;
   if (typeof stream.iterator === 'function') {
@@ -216,7 +210,7 @@ function patchStream(stream: Obj, tap: Tap, ids: Ids): void {
       const inner = orig.call(stream);
       if (claimed) return inner;
       claimed = true;
-      return new ObservedIterator(inner, observer, tap, ids);
+      return new ObservedIterator(inner, observer, tap, requestId);
     };
   } else {
     const orig = stream[Symbol.asyncIterator] as () => AsyncIterator<unknown>;
@@ -224,7 +218,7 @@ function patchStream(stream: Obj, tap: Tap, ids: Ids): void {
       const inner = orig.call(stream);
       if (claimed) return inner;
       claimed = true;
-      return new ObservedIterator(inner, observer, tap, ids);
+      return new ObservedIterator(inner, observer, tap, requestId);
     });
   }
 }
@@ -239,16 +233,16 @@ class ObservedIterator implements AsyncIterableIterator<unknown> {
   #inner: AsyncIterator<unknown>;
   #observer: StreamObserver;
   #tap: Tap;
-  #ids: Ids;
+  readonly #requestId: string | undefined;
   #finished = false;
   #onResult: (r: IteratorResult<unknown>) => IteratorResult<unknown> | Promise<IteratorResult<unknown>>;
   #onError: (error: unknown) => never;
 
-  constructor(inner: AsyncIterator<unknown>, observer: StreamObserver, tap: Tap, ids: Ids) {
+  constructor(inner: AsyncIterator<unknown>, observer: StreamObserver, tap: Tap, requestId: string | undefined) {
     this.#inner = inner;
     this.#observer = observer;
     this.#tap = tap;
-    this.#ids = ids;
+    this.#requestId = requestId;
     this.#onResult = (r) => this.#result(r);
     this.#onError = (error) => {
       this.#finish(`stream_error: ${errorName(error)}`);
@@ -298,7 +292,7 @@ class ObservedIterator implements AsyncIterableIterator<unknown> {
     this.#finished = true;
     try {
       const outcome = this.#observer.outcome();
-      if (this.#ids.requestId) outcome.requestId = this.#ids.requestId;
+      if (this.#requestId) outcome.requestId = this.#requestId;
       this.#tap.call.succeed(outcome, reason);
     } catch {
       this.#tap.onInternalError();
