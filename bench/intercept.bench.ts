@@ -15,7 +15,7 @@ import OpenAI from 'openai';
 import { startEmulator } from '../src/emulator/index.js';
 import * as wire from '../src/emulator/wire.js';
 import { createTracker, track, type Tracker } from '../src/intercept/index.js';
-import { compare, describe, gc, gcSpans, groupedBlocks, rng, tick, type Comparison } from './robust.js';
+import { compare, describe, gc, gcSpans, groupedBlocks, quantile, rng, tick, type Comparison } from './robust.js';
 
 const BODY = { model: 'gpt-4o', messages: [{ role: 'user' as const, content: 'one two three' }] };
 const usage = wire.chatUsage(3, 5);
@@ -33,9 +33,6 @@ const memoryFetch = (async (_url: unknown, init?: { body?: unknown }) => {
   });
 }) as unknown as typeof fetch;
 
-function quantile(sorted: number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-}
 
 type Call = () => Promise<unknown>;
 
