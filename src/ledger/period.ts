@@ -3,6 +3,7 @@
  * (`2025-03` monthly, `2025-03-14` daily, `2025-W11` ISO weekly, `2025-Q1`, `2025`).
  */
 import type { Period, PricingDocument } from '../pricing/document.js';
+import { periodUses } from '../pricing/periods.js';
 import { RatecardError } from '../errors/index.js';
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
@@ -58,13 +59,8 @@ export function parseTime(text: string): Date | undefined {
  * without a word, so a mismatch is refused when the ledger is created (`period_mismatch`).
  */
 export function ledgerPeriod(doc: PricingDocument | undefined, requested: Period | undefined): Period {
-  const uses: { what: string; period: Period }[] = [];
-  for (const t of doc?.tiers ?? []) uses.push({ what: `tiers${t.name ? ` "${t.name}"` : ''} on ${t.meter}`, period: t.period });
-  for (const p of doc?.plans ?? []) {
-    uses.push({ what: `plan "${p.name}"`, period: p.period });
-    for (const t of p.tiers ?? []) uses.push({ what: `plan "${p.name}" tiers${t.name ? ` "${t.name}"` : ''} on ${t.meter}`, period: t.period });
-  }
-  const period = requested ?? doc?.plans[0]?.period ?? uses[0]?.period ?? 'monthly';
+  const uses = doc ? periodUses(doc, (n) => `"${n}"`) : [];
+  const period = requested ?? uses[0]?.period ?? 'monthly';
   const other = uses.filter((u) => u.period !== period);
   if (other.length > 0) {
     throw new RatecardError(

@@ -5,6 +5,7 @@
  * field of a given object was written.
  */
 import type { Diagnostic, Severity, SourceSpan } from '../errors/index.js';
+import { periodUses } from './periods.js';
 import { isDecimalString, isRoundingMode, parseDecimal, ROUNDING_MODES, type Decimal } from '../money/index.js';
 import { didYouMean } from '../util/suggest.js';
 import type {
@@ -121,14 +122,8 @@ class Checker {
    * priced on the wrong quantities. The first one sets it; each other is reported.
    */
   private periods(doc: PricingDocument): void {
-    const uses: { owner: object; what: string; period: string }[] = [];
-    for (const p of doc.plans ?? []) {
-      uses.push({ owner: p, what: `plan \`${p.name}\``, period: p.period });
-      for (const t of p.tiers ?? []) uses.push({ owner: t, what: `tiers${t.name ? ` \`${t.name}\`` : ''} of plan \`${p.name}\``, period: t.period });
-    }
-    for (const t of doc.tiers ?? []) uses.push({ owner: t, what: `tiers${t.name ? ` \`${t.name}\`` : ''} on ${t.meter}`, period: t.period });
     // Unknown periods are reported by their own check (unknown_period).
-    const known = uses.filter((u) => (PERIODS as readonly string[]).includes(u.period));
+    const known = periodUses(doc).filter((u) => (PERIODS as readonly string[]).includes(u.period));
     const first = known[0];
     if (first === undefined) return;
     for (const u of known) {
