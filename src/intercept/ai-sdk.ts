@@ -9,6 +9,7 @@ import { aiSdkUsage } from './framework-usage.js';
 import { isObj, str } from './instrument.js';
 import { resolveTracker, type TrackOptions } from './options.js';
 import type { CallOptions } from './types.js';
+import { fixedAttribution } from './context.js';
 
 interface ModelLike {
   provider?: string;
@@ -58,6 +59,7 @@ function outcomeOf(usage: unknown, providerMetadata: unknown, response: unknown,
 
 export function ratecardMiddleware(options: TrackOptions): RatecardMiddleware {
   const tracker = resolveTracker(options);
+  const defaults = fixedAttribution(options.attributes);
   const begin = (model: ModelLike, params: unknown, stream: boolean): PendingCall | undefined => {
     try {
       return new PendingCall({
@@ -66,7 +68,7 @@ export function ratecardMiddleware(options: TrackOptions): RatecardMiddleware {
         api: 'ai-sdk',
         model: model.modelId,
         stream,
-        defaults: options.attributes,
+        defaults,
         perCall: perCallOf(params),
       });
     } catch {

@@ -10,6 +10,7 @@ import { langChainTokenUsage, langChainUsage } from './framework-usage.js';
 import { isObj, str } from './instrument.js';
 import { resolveTracker, type TrackOptions } from './options.js';
 import type { CallOptions } from './types.js';
+import { fixedAttribution } from './context.js';
 
 export interface LangChainHandlerOptions extends TrackOptions {
   /** Open runs kept at most; older ones are recorded as incomplete. Default 10_000. */
@@ -65,6 +66,7 @@ function outcomeOf(output: unknown, runId: string): CallOutcome {
 
 export function ratecardCallbacks(options: LangChainHandlerOptions): RatecardCallbacks {
   const tracker = resolveTracker(options);
+  const defaults = fixedAttribution(options.attributes);
   const maxOpen = options.maxOpenRuns ?? 10_000;
   const runs = new Map<string, PendingCall>();
   const guard = (fn: () => void): void => {
@@ -89,7 +91,7 @@ export function ratecardCallbacks(options: LangChainHandlerOptions): RatecardCal
           provider: options.provider ?? str(metadata?.ls_provider) ?? 'unknown',
           api: 'langchain',
           model: modelOf(llm, extraParams, metadata),
-          defaults: options.attributes,
+          defaults,
           perCall,
         }),
       );

@@ -10,6 +10,7 @@ import { PendingCall, type CallOutcome } from './call.js';
 import { isObj, str, type ApiAdapter } from './instrument.js';
 import { openaiChat, openaiResponses } from './openai-wire.js';
 import { resolveTracker, type TrackOptions } from './options.js';
+import { fixedAttribution } from './context.js';
 
 export interface CallbackManagerLike {
   on(event: string, handler: (event: unknown) => void): unknown;
@@ -63,6 +64,7 @@ function outcomeOf(response: unknown, call: PendingCall): { outcome: CallOutcome
 /** Subscribe to the callback manager; returns `detach()` (open calls are then recorded as incomplete). */
 export function instrumentLlamaIndex(callbackManager: CallbackManagerLike, options: LlamaIndexOptions): { detach(): void } {
   const tracker = resolveTracker(options);
+  const defaults = fixedAttribution(options.attributes);
   const staleAfter = options.staleAfterMs ?? 600_000;
   const maxOpen = options.maxOpenCalls ?? 10_000;
   const open = new Map<string, Open>();
@@ -91,7 +93,7 @@ export function instrumentLlamaIndex(callbackManager: CallbackManagerLike, optio
       const now = Date.now();
       sweep(now);
       // The provider is only known from the response; the call records it then (see onEnd).
-      const call = new PendingCall({ tracker, provider: options.provider ?? 'unknown', api: 'llamaindex', defaults: options.attributes });
+      const call = new PendingCall({ tracker, provider: options.provider ?? 'unknown', api: 'llamaindex', defaults });
       open.set(id, { call, startedAt: now });
     });
   const onStream = (e: unknown): void => guard(() => open.get(str(detail(e).id) ?? '')?.call.firstToken());
