@@ -159,10 +159,13 @@ function interceptCall(ctx: WrapContext, spec: MethodSpec, target: object, orig:
   const onInternalError = (): void => ctx.tracker.internalError();
   return function intercepted(...args: unknown[]) {
     let perCall: CallOptions | undefined;
-    try {
-      perCall = takePerCall(args);
-    } catch {
-      ctx.tracker.internalError();
+    // Most calls pass no request options and run outside a helper: nothing to look for.
+    if (args[1] !== undefined || routed !== undefined) {
+      try {
+        perCall = takePerCall(args);
+      } catch {
+        ctx.tracker.internalError();
+      }
     }
     return startCall(ctx, spec, target, orig, args, perCall, undefined, onInternalError);
   };
