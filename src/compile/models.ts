@@ -9,7 +9,7 @@ import { RATE_KEYS, type LongContextTier, type ModelPricing, type RateKey, type 
 import { didYouMean } from '../util/suggest.js';
 import type { CompiledModel, CompiledRates, LongContextRates, RateSlot } from '../engine/compiled.js';
 import { formatScaled, ScaledConst } from '../engine/fixed.js';
-import { KIND_ORDER, mergeRates, resolveRate } from '../engine/rates.js';
+import { fallbackNeedsWarning, KIND_ORDER, mergeRates, OWN_KEY, resolveRate } from '../engine/rates.js';
 import { Problems, sourceOf } from './problems.js';
 import { rulesFor, type DocRules } from './rules.js';
 
@@ -42,6 +42,9 @@ function buildRates(values: Values, scale: number, label: string, suffix: string
     const how = r.origin === 'default' ? ' (default rate)' : r.origin === 'fallback' ? ` (${r.key} rate)` : '';
     const slot: RateSlot = { rate: c.at(scale), unitPrice: formatScaled(c.at(scale), scale), rule: `${label} ${what}${how}${suffix}` };
     if (source !== undefined) slot.source = source;
+    if (r.origin === 'fallback' && fallbackNeedsWarning(kind)) {
+      slot.warning = `\`${kind}\` priced at the \`${r.key}\` rate: ${label}${suffix} has no \`${OWN_KEY[kind]}\` rate (providers price it differently; add one to be exact)`;
+    }
     return slot;
   });
   return { slots };

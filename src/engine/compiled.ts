@@ -15,6 +15,8 @@ export interface RateSlot {
   unitPrice: string;
   rule: string;
   source?: string;
+  /** Set when a fallback that providers price differently stands in (e.g. cache reads at the input rate): carried on the quote. */
+  warning?: string;
 }
 
 /** One rate table with its fallbacks resolved, indexed like KIND_ORDER. */

@@ -143,6 +143,7 @@ export function priceCall(input: PriceInput): Quote {
   const amounts: bigint[] = new Array<bigint>(KINDS).fill(0n);
   let cost = 0n;
   let missing: string[] | undefined;
+  let warnings: string[] | undefined;
   for (let i = 0; i < KINDS; i++) {
     const kind = KIND_ORDER[i]!;
     const q = usage[kind];
@@ -156,6 +157,7 @@ export function priceCall(input: PriceInput): Quote {
     amounts[i] = amount;
     cost += amount;
     lines.push(line('usage', kind, String(q), slot.unitPrice, formatScaled(amount, scale), slot.rule, slot.source));
+    if (slot.warning !== undefined) (warnings ??= []).push(slot.warning);
   }
   if (missing) throw rateMissing(model, missing);
   let price = cost;
@@ -242,5 +244,6 @@ export function priceCall(input: PriceInput): Quote {
   const provider = model.provider ?? request.provider;
   if (provider !== undefined) quote.provider = provider;
   if (w.metered) quote.metered = w.metered;
+  if (warnings) quote.warnings = warnings;
   return quote;
 }

@@ -31,6 +31,16 @@ export const FALLBACKS: Readonly<Record<UsageKind, readonly RateKey[]>> = {
 
 export type RateOrigin = 'own' | 'default' | 'fallback';
 
+/**
+ * Whether a fallback stands in for a rate providers set differently, so the quote should
+ * say so: cache reads cost a fraction of input, cache writes more than input, audio and
+ * images their own rates. Reasoning tokens are billed at the output rate by every
+ * provider: that fallback is the price, not a stand-in.
+ */
+export function fallbackNeedsWarning(kind: UsageKind): boolean {
+  return kind !== 'reasoning';
+}
+
 export interface ResolvedRate {
   /** The key of the table whose value prices the kind. */
   key: RateKey;

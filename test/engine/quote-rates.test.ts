@@ -94,6 +94,25 @@ describe('quote: fallbacks (own rate → default → fallback chain)', () => {
     const q = rc.quote({ model, usage: { [kind]: tokens } });
     expect(q.price).toBe(amount);
     expect(q.lines[0]!.rule).toBe(`model ${model} ${rule}`);
+    // A stand-in rate is said on the quote; reasoning at the output rate is every provider's price.
+    const via = /\((\w+) rate\)/.exec(rule)![1];
+    if (kind === 'reasoning') expect(q.warnings).toBeUndefined();
+    else expect(q.warnings).toEqual([`\`${kind}\` priced at the \`${via}\` rate: model ${model} has no \`${kind}\` rate (providers price it differently; add one to be exact)`]);
+  });
+
+  it('warns once per fallback kind the call uses, never for own or default rates', () => {
+    const q = rc.quote({ model: 'plain', usage: { input: 10, cache_read: 5, cache_write_5m: 5, output: 10, reasoning: 3 } });
+    expect(q.warnings?.map((w) => w.split(' ')[0])).toEqual(['`cache_read`', '`cache_write_5m`']);
+    const own = compileRatecard(doc({ models: [{ id: 'm', rates: { default: '0.000001', output: '0.000003' } }] }));
+    expect(own.quote({ model: 'm', usage: { input: 10, cache_read: 10, output: 10 } }).warnings).toBeUndefined();
+    expect(rc.quote({ model: 'plain', usage: { input: 10, output: 10 } }).warnings).toBeUndefined();
+  });
+
+  it('the warning names the long-context tier whose merged table fell back', () => {
+    const r = compileRatecard(doc({ models: [{ id: 'b', rates: { input: '0.000001', output: '0.000002' }, long_context: [{ threshold: '100', rates: { input: '0.000002' } }] }] }));
+    expect(r.quote({ model: 'b', usage: { input: 101, cache_read: 10 } }).warnings).toEqual([
+      '`cache_read` priced at the `input` rate: model b, above 100 prompt tokens has no `cache_read` rate (providers price it differently; add one to be exact)',
+    ]);
   });
 
   it('default applies to every token kind without its own rate, before cross-kind fallbacks', () => {
