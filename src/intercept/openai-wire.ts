@@ -21,11 +21,17 @@ function bodyOutcome(b: Body): CallOutcome {
 /** Any delta field other than `role` with content counts as the first token. */
 function hasOutput(delta: unknown): boolean {
   if (!isObj(delta)) return false;
-  for (const key of Object.keys(delta)) {
+  // for-in, not Object.keys: no array per chunk on the caller's path.
+  for (const key in delta) {
     if (key === 'role') continue;
     const v = delta[key];
     if (v !== null && v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0)) return true;
   }
+  return false;
+}
+
+function anyOutput(choices: unknown[]): boolean {
+  for (const c of choices) if (isObj(c) && hasOutput(c.delta)) return true;
   return false;
 }
 
@@ -45,7 +51,7 @@ class ChatStreamObserver implements StreamObserver {
     o.model ??= str(chunk.model);
     o.serviceTier = str(chunk.service_tier) ?? o.serviceTier;
     const choices = chunk.choices;
-    if (!call.sawFirstToken && Array.isArray(choices) && choices.some((c) => isObj(c) && hasOutput(c.delta))) call.firstToken();
+    if (!call.sawFirstToken && Array.isArray(choices) && anyOutput(choices)) call.firstToken();
     if (isObj(chunk.usage)) {
       o.usage = chunk.usage as Body;
       o.complete = true;
