@@ -14,7 +14,7 @@ import { periodKey } from '../ledger/period.js';
 import { Dec, parseDecimal, ZERO, type Decimal } from '../money/index.js';
 import type { Budget, PricingDocument } from '../pricing/document.js';
 import { RatecardError } from '../errors/index.js';
-import { alertKey, alertOf, appendAlert } from './alert-record.js';
+import { alertKey, appendAlert } from './alert-record.js';
 import { Holds } from './reservations.js';
 import { budgetValue, cellKey, compileBudgets, fmt, SpendBook, type CompiledBudget } from './spend.js';
 import type { BudgetAlert, BudgetCheck, BudgetStatus, CallInput } from './types.js';
@@ -94,19 +94,25 @@ export class Budgets {
 
   private async catchUp(): Promise<BudgetAlert[]> {
     const crossings: Array<Omit<BudgetAlert, 'seq'>> = [];
+    const cipher = this.ledger.cipher;
     for await (const entry of this.ledger.entries({ from: this.book.appliedSeq + 1 })) {
-      const alert = alertOf(entry as unknown as { type: string; seq: number; alert?: unknown });
-      if (alert) {
-        this.fired.add(alert.id);
+      if (entry.type === 'alert') {
+        // The key is the firing's identity (its value may be sealed: no need to open it).
+        this.fired.add(entry.key);
+        // A clear-keyed firing from before encryption was turned on counts under its digest key too.
+        const a = (entry as { alert?: Partial<BudgetAlert> }).alert;
+        if (cipher && typeof a?.value === 'string' && a.budget && a.period && a.threshold) this.fired.add(alertKey(a.budget, a.value, a.period, a.threshold, cipher));
         this.book.appliedSeq = Math.max(this.book.appliedSeq, entry.seq);
         continue;
       }
+      // Without the key the attribution is unreadable: spend would silently read as 0.
+      if (entry.encrypted && !cipher) throw new RatecardError('encryption_key_required', 'this ledger holds encrypted attribution: pass the `encryption` key to the ledger to track budgets');
       for (const c of this.book.apply(entry)) {
         for (const t of c.b.thresholds) {
           const line = c.b.amount.times(t.value).div(PERCENT);
           // Not fired yet and at or over the line: fire (also when a crash lost the firing of an earlier crossing).
           if (c.after.lt(line)) continue;
-          const id = alertKey(c.b.id, c.value, c.period, t.text);
+          const id = alertKey(c.b.id, c.value, c.period, t.text, cipher);
           if (this.fired.has(id)) continue;
           crossings.push({ id, budget: c.b.id, per: c.b.budget.per, value: c.value, period: c.period, threshold: t.text, amount: fmt(c.b.amount), spent: fmt(c.after), hard_limit: c.b.budget.hard_limit === true, at: entry.at, entry_seq: entry.seq });
         }
@@ -116,7 +122,7 @@ export class Budgets {
     for (const a of crossings) {
       if (this.fired.has(a.id)) continue;
       this.fired.add(a.id);
-      const recorded = await appendAlert(this.ledger.storage, a, this.clock().toISOString());
+      const recorded = await appendAlert(this.ledger.storage, a, this.clock().toISOString(), cipher);
       if (recorded) fired.push(recorded);
     }
     for (const a of fired) {

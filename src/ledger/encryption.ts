@@ -21,6 +21,11 @@ export interface Cipher {
   seal(plain: string): Sealed;
   open(sealed: Sealed): string;
   payloadHash(canonicalPayload: string): string;
+  /**
+   * A deterministic keyed digest (HMAC-SHA256 under its own derived key, 32 hex digits) for
+   * record keys that must stay unique across processes without naming a customer.
+   */
+  keyDigest(text: string): string;
 }
 
 function keyBytes(key: Uint8Array | string): Buffer {
@@ -32,6 +37,8 @@ function keyBytes(key: Uint8Array | string): Buffer {
 export function createCipher(options: EncryptionOptions): Cipher {
   const key = keyBytes(options.key);
   const macKey = createHmac('sha256', key).update('ratecard payload hash v1').digest();
+  // A distinct label: a key digest never equals a payload hash of the same text.
+  const digestKey = createHmac('sha256', key).update('ratecard key digest v1').digest();
   return {
     seal(plain) {
       const iv = randomBytes(12);
@@ -50,6 +57,10 @@ export function createCipher(options: EncryptionOptions): Cipher {
     },
     payloadHash(canonicalPayload) {
       return 'hmac:' + createHmac('sha256', macKey).update(canonicalPayload, 'utf8').digest('hex');
+    },
+    keyDigest(text) {
+      // 128 bits: collisions (two values sharing one alert key) are out of reach; keys stay short.
+      return createHmac('sha256', digestKey).update(text, 'utf8').digest('hex').slice(0, 32);
     },
   };
 }

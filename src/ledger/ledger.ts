@@ -50,7 +50,8 @@ export class Ledger {
   readonly ratecard: Rater | undefined;
   readonly period: Period;
   private readonly clock: () => Date;
-  private readonly cipher: Cipher | undefined;
+  /** The at-rest cipher (undefined without `encryption`): modules that append their own records (budget alerts) seal with it. */
+  readonly cipher: Cipher | undefined;
   private readonly normalize: UsageNormalizer;
   private aggs: Aggregates;
   private readonly aggregateBy: string[];
