@@ -35,7 +35,10 @@ export interface BudgetCheck {
 }
 
 export interface BudgetAlert {
-  /** The alert record's key in the ledger: `alert:<budget>:<value>:<period>:<threshold>`. Unique, so it fires once. */
+  /**
+   * The alert record's key in the ledger: `alert:<budget>:<value>:<period>:<threshold>`, with a keyed
+   * digest in place of `<value>` in an encrypted ledger (see alert-record.ts). Unique, so it fires once.
+   */
   id: string;
   budget: string;
   per: string;

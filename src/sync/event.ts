@@ -36,7 +36,12 @@ export function toSyncEvent(entry: LedgerEntry, idPrefix = ''): SyncEvent {
   }
   if (entry.refs) e.refs = entry.refs;
   const alert = (entry as { alert?: Record<string, unknown> }).alert;
-  if (alert) e.alert = alert;
+  if (alert) {
+    // An encrypted ledger keeps the alert's value only in its sealed attribution: opened, it goes back in place.
+    const per = alert.per;
+    const opened = alert.value === undefined && typeof per === 'string' ? entry.attributes?.[per] : undefined;
+    e.alert = opened === undefined ? alert : { ...alert, value: opened };
+  }
   return e;
 }
 
