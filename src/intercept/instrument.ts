@@ -6,6 +6,7 @@
  */
 import type { CallOutcome, PendingCall, StaleHandler, StaleVerdict } from './call.js';
 import { headerOf } from './call.js';
+import { recordRawResponse } from './raw-response.js';
 
 /** Reads one API's wire format. */
 export interface ApiAdapter {
@@ -70,13 +71,15 @@ function isStainlessPromise(p: Obj): boolean {
  * `parse()` helpers) calls the instance's `parseResponse`, and every failure rejects its
  * `responsePromise`. Two own fields are replaced, the caller keeps the same object, and
  * nothing is added to the caller's chain: the parsed data is observed beside it, before the
- * caller sees it. `asResponse()` (the raw body) does not parse: the sweep settles such a call.
+ * caller sees it. `asResponse()` (the raw body, which does not parse) is shadowed on the
+ * instance: the caller gets the response untouched and a clone of it is read beside them.
  */
 function tapStainless(p: Obj, tap: Tap): void {
   const t = new StainlessTap(p, tap);
   tap.call.staleHandler = t;
   p.responsePromise = (p.responsePromise as Promise<unknown>).then(undefined, t.onError);
   p.parseResponse = t.parseResponse;
+  p.asResponse = t.asResponse;
 }
 
 class StainlessTap implements StaleHandler {
@@ -118,6 +121,32 @@ class StainlessTap implements StaleHandler {
 
   readonly #onParseError = (error: unknown): void => this.#fail(error);
 
+  /**
+   * The raw response, as the SDK's `asResponse()` gives it. Unless the data is parsed too
+   * (`withResponse()` parses, then asks for the response: the parse records the call), the
+   * call is recorded from a clone, read off the caller's path.
+   */
+  readonly asResponse = (): Promise<unknown> =>
+    (this.#p.responsePromise as Promise<unknown>).then((props) => {
+      const res = isObj(props) ? props.response : undefined;
+      if (!this.#seen && this.#p.parsedPromise === undefined && isObj(res) && typeof res.clone === 'function') {
+        this.#seen = true;
+        const tap = this.#tap;
+        // From here the clone's events are the call's progress: a read that stalls is swept as stale.
+        tap.call.staleHandler = undefined;
+        try {
+          // Cloned before the caller holds it: the clone reads its own branch of the body.
+          void recordRawResponse((res.clone as () => Parameters<typeof recordRawResponse>[0]).call(res), tap.adapter, tap.call).catch(() => {
+            tap.onInternalError();
+            tap.call.abandon('response_unreadable');
+          });
+        } catch {
+          tap.onInternalError();
+        }
+      }
+      return res;
+    });
+
   #fail(error: unknown): void {
     if (this.#seen) return;
     this.#seen = true;
@@ -131,7 +160,8 @@ class StainlessTap implements StaleHandler {
   /**
    * The sweep found the call open with no progress. Parsing (the caller awaits it): keep,
    * it ends when the parse does. Never parsed (fire-and-forget): parse it ourselves so the
-   * call is recorded with its usage, unless the caller took the raw body (`asResponse()`).
+   * call is recorded with its usage, unless the caller took the raw body (`asResponse()`
+   * before it was tapped: a raw read we do not see).
    */
   onStale(): StaleVerdict {
     const p = this.#p;
