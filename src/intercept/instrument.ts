@@ -160,8 +160,8 @@ class StainlessTap implements StaleHandler {
   /**
    * The sweep found the call open with no progress. Parsing (the caller awaits it): keep,
    * it ends when the parse does. Never parsed (fire-and-forget): parse it ourselves so the
-   * call is recorded with its usage, unless the caller took the raw body (`asResponse()`
-   * before it was tapped: a raw read we do not see).
+   * call is recorded with its usage, unless the caller read the raw body by a way we do not
+   * see (`asResponse()` we do see: it records from a clone).
    */
   onStale(): StaleVerdict {
     const p = this.#p;
