@@ -65,6 +65,24 @@ describe('invoices', () => {
     expect(csv.at(-2)).toBe('acme,2025-03,USD,total,Total,,,,,60.00');
   });
 
+  it('lists what priced calls were warned of (a fallback rate stood in), with how many calls', async () => {
+    const ratecard = loadRatecard('currency: USD\npricing:\n  gpt-4o:\n    input: 2.50 per 1M\n    output: 10 per 1M\n', { filename: 'fallback.yaml' });
+    const l = createLedger({ storage: createMemoryStorage(), ratecard });
+    const call = (id: string, usage: Record<string, number>) =>
+      l.record({ id, at: '2025-03-10T12:00:00Z', provider: 'openai', model: 'gpt-4o', usage, attributes: { customer: 'acme' } });
+    await call('a', { prompt_tokens: 1000, completion_tokens: 10, prompt_tokens_details: { cached_tokens: 400 } } as never);
+    await call('b', { prompt_tokens: 2000, completion_tokens: 10, prompt_tokens_details: { cached_tokens: 1000 } } as never);
+    await call('c', { prompt_tokens: 10, completion_tokens: 10 } as never);
+    const inv = await l.invoice({ customer: 'acme', period: '2025-03' });
+    const warning = '`cache_read` priced at the `input` rate: model gpt-4o has no `cache_read` rate (providers price it differently; add one to be exact)';
+    expect(inv.problems.warnings).toEqual([{ warning, calls: 2 }]);
+    expect(inv.problems.unpriced).toBe(0);
+    expect(formatInvoiceText(inv)).toContain(`\nwarning: 2 calls: ${warning}\n`);
+    const clean = await createLedger({ storage: createMemoryStorage(), ratecard }).invoice({ customer: 'acme', period: '2025-03' });
+    expect(clean.problems.warnings).toEqual([]);
+    expect(formatInvoiceText(clean)).not.toContain('warning');
+  });
+
   it('applies the invoice cap on usage and uses the declared rounding mode', async () => {
     const l = await ledgerWith([{ id: '1', model: 'large', input: 1_000_000, output: 1_000_000 }]);
     const inv = await l.invoice({ customer: 'acme', period: '2025-03', document: doc({ fee: undefined, minimum: undefined, cap: '25.005' }, 'up') });

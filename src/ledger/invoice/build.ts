@@ -42,8 +42,11 @@ export interface Invoice {
   /** Usage charges per agent and per conversation ('' = not attributed); each sums to the usage lines. */
   breakdowns: { agent: BreakdownRow[]; conversation: BreakdownRow[] };
   entries: number;
-  /** Entries that carry no price: each is a problem to resolve (never billed as 0 silently). */
-  problems: { unpriced: number; by_reason: Record<string, number>; examples: Array<{ seq: number; key: string; reason: string }> };
+  /**
+   * Entries that carry no price: each is a problem to resolve (never billed as 0 silently).
+   * `warnings`: what priced calls were warned of (a fallback rate stood in), with how many calls.
+   */
+  problems: { unpriced: number; by_reason: Record<string, number>; examples: Array<{ seq: number; key: string; reason: string }>; warnings: Array<{ warning: string; calls: number }> };
 }
 
 export interface InvoiceInput {
@@ -65,7 +68,8 @@ export function buildInvoice(entries: Iterable<LedgerEntry>, input: InvoiceInput
   const groups = new Map<string, Group>();
   const byAgent = new Map<string, { amount: Decimal; entries: number }>();
   const byConversation = new Map<string, { amount: Decimal; entries: number }>();
-  const problems: Invoice['problems'] = { unpriced: 0, by_reason: {}, examples: [] };
+  const problems: Invoice['problems'] = { unpriced: 0, by_reason: {}, examples: [], warnings: [] };
+  const warned = new Map<string, number>();
   const currencies = new Set<string>();
   const planNames = new Set<string>();
   let count = 0;
@@ -86,6 +90,7 @@ export function buildInvoice(entries: Iterable<LedgerEntry>, input: InvoiceInput
       continue;
     }
     currencies.add(r.currency);
+    for (const w of r.warnings ?? []) warned.set(w, (warned.get(w) ?? 0) + 1);
     for (const l of r.lines) {
       const isUsage = l.kind === 'usage';
       const key = isUsage ? `usage|${e.event.model}|${l.component ?? ''}|${l.unit_price ?? ''}` : `${l.kind}|${l.rule}|${l.component ?? ''}`;
@@ -103,6 +108,7 @@ export function buildInvoice(entries: Iterable<LedgerEntry>, input: InvoiceInput
     addTo(byAgent, e.attributes.agent, r.price);
     addTo(byConversation, e.attributes.conversation, r.price);
   }
+  problems.warnings = [...warned].map(([warning, calls]) => ({ warning, calls })).sort((a, b) => (a.warning < b.warning ? -1 : a.warning > b.warning ? 1 : 0));
   if (currencies.size > 1) throw new RatecardError('invoice_mixed_currency', `customer ${input.customer} has entries in several currencies in ${input.period}: ${[...currencies].join(', ')}`);
   const currency = [...currencies][0] ?? input.currency ?? input.document?.currency ?? 'USD';
   const plan = pickPlan(input, planNames);

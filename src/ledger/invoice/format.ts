@@ -31,10 +31,13 @@ export function formatInvoiceText(inv: Invoice): string {
     const w = Math.max(...list.map((b) => (b.value || '(none)').length));
     for (const b of list) out.push(`  ${(b.value || '(none)').padEnd(w)}  ${b.amount.padStart(inv.total.length)}  (${b.entries} call${b.entries === 1 ? '' : 's'})`);
   }
+  const warnings: string[] = [];
   if (inv.problems.unpriced > 0) {
     const reasons = Object.entries(inv.problems.by_reason).map(([r, n]) => `${r}: ${n}`).join(', ');
-    out.push('', `warning: ${inv.problems.unpriced} call${inv.problems.unpriced === 1 ? ' is' : 's are'} not priced and not on this invoice (${reasons})`);
+    warnings.push(`warning: ${inv.problems.unpriced} call${inv.problems.unpriced === 1 ? ' is' : 's are'} not priced and not on this invoice (${reasons})`);
   }
+  for (const w of inv.problems.warnings) warnings.push(`warning: ${w.calls} call${w.calls === 1 ? '' : 's'}: ${w.warning}`);
+  if (warnings.length > 0) out.push('', ...warnings);
   out.push(`(${inv.entries} ledger entries; rounded once to minor units, ${inv.rounding})`);
   return `${out.join('\n')}\n`;
 }
