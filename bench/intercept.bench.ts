@@ -214,7 +214,7 @@ async function httpProcesses(): Promise<Robust> {
     const line = HTTP_NAMES.map((name) => {
       const [a, a2, w] = r[name];
       const ab = compare(a!, w!, 14);
-      return `${name} added p50 ${ab.p50.toFixed(1)} p99 ${ab.p99.toFixed(1)} [${ab.ci[0].toFixed(1)}…${ab.ci[1].toFixed(1)}] (A/A p50 ${compare(a!, a2!, 13).p50.toFixed(1)}, raw p50 ${ab.pA.p50.toFixed(0)})`;
+      return `${name} added p50 ${ab.p50.toFixed(1)} (${((ab.p50 / ab.pA.p50) * 100).toFixed(1)}% of the call) p99 ${ab.p99.toFixed(1)} [${ab.ci[0].toFixed(1)}…${ab.ci[1].toFixed(1)}] (A/A p50 ${compare(a!, a2!, 13).p50.toFixed(1)}, raw p50 ${ab.pA.p50.toFixed(0)})`;
     });
     console.log(`  process ${k + 1}: ${line.join('; ')} µs`);
     for (const name of HTTP_NAMES) pooled[name] = pooled[name].length === 0 ? r[name] : r[name].map((s, i) => joinSides(pooled[name][i]!, s));
