@@ -9,3 +9,12 @@ export function memoryTracker(): { events: UsageEvent[]; tracker: Tracker } {
 }
 
 export const user = (content: string) => [{ role: 'user' as const, content }];
+
+/** Poll `cond` every 5 ms until it holds (`timed out waiting` after `ms`). */
+export const until = async (cond: () => boolean, ms = 3_000): Promise<void> => {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+};

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
 import { track } from '../../src/intercept/index.js';
 import { sseData } from '../../src/intercept/raw-response.js';
-import { memoryTracker, user } from './helpers.js';
+import { memoryTracker, until, user } from './helpers.js';
 
 let emu: Emulator;
 beforeAll(async () => {
@@ -26,12 +26,9 @@ function openai() {
   return { client, events, tracker };
 }
 
+/** The clone is read off the caller's path: wait until the call is recorded. */
 const settled = async (tracker: { stats(): { inflight: number }; flush(): Promise<void> }): Promise<void> => {
-  const end = Date.now() + 3_000;
-  while (tracker.stats().inflight > 0) {
-    if (Date.now() > end) throw new Error('the call was never recorded');
-    await new Promise((r) => setTimeout(r, 5));
-  }
+  await until(() => tracker.stats().inflight === 0);
   await tracker.flush();
 };
 

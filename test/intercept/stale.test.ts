@@ -10,7 +10,7 @@ import { startEmulator, type Emulator } from '../../src/emulator/index.js';
 import { createTracker, track } from '../../src/intercept/index.js';
 import { KEEP_WHILE_AWAITED, PendingCall } from '../../src/intercept/call.js';
 import type { UsageEvent } from '../../src/ledger/event.js';
-import { user } from './helpers.js';
+import { until, user } from './helpers.js';
 
 let emu: Emulator;
 beforeAll(async () => {
@@ -33,14 +33,6 @@ function setup(staleAfterMs = STALE) {
   };
   return { client, events, tracker, sweepTwice };
 }
-
-const until = async (cond: () => boolean, ms = 3_000): Promise<void> => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-};
 
 describe('stale calls', () => {
   it('a fire-and-forget call (never awaited) is read and recorded with its usage by the sweep', async () => {
