@@ -221,4 +221,10 @@ function headerOf(headers: unknown, name: string): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-export { firstString, headerOf };
+/** A thrown value's name for an incomplete reason (`stream_error: AbortError`). */
+function errorName(e: unknown): string {
+  if (e !== null && (typeof e === 'object' || typeof e === 'function')) return firstString((e as { name?: unknown }).name) ?? 'Error';
+  return typeof e;
+}
+
+export { errorName, firstString, headerOf };

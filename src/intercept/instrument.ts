@@ -5,7 +5,7 @@
  * data takes is tapped. Every tap is guarded: a bug here is counted, never thrown.
  */
 import type { CallOutcome, PendingCall, StaleHandler, StaleVerdict } from './call.js';
-import { headerOf } from './call.js';
+import { errorName, headerOf } from './call.js';
 import { recordRawResponse } from './raw-response.js';
 
 /** Reads one API's wire format. */
@@ -328,11 +328,6 @@ class ObservedIterator implements AsyncIterableIterator<unknown> {
       this.#tap.onInternalError();
     }
   }
-}
-
-function errorName(e: unknown): string {
-  if (isObj(e)) return str(e.name) ?? 'Error';
-  return typeof e;
 }
 
 function guard(tap: Tap, fn: () => void): void {

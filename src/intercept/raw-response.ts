@@ -6,7 +6,7 @@
  * Runs off the caller's path; nothing here can fail the caller's read.
  */
 import type { PendingCall } from './call.js';
-import { headerOf } from './call.js';
+import { errorName, headerOf } from './call.js';
 import type { ApiAdapter } from './instrument.js';
 
 interface BodyLike {
@@ -47,7 +47,7 @@ export async function recordRawResponse(copy: BodyLike, adapter: ApiAdapter, cal
       observer.onEvent(event, call);
     }
   } catch (error) {
-    reason = `stream_error: ${error instanceof Error ? error.name : typeof error}`;
+    reason = `stream_error: ${errorName(error)}`;
   }
   const outcome = observer.outcome();
   if (requestId) outcome.requestId = requestId;
