@@ -31,7 +31,7 @@ export interface Scenario {
   delayMs?: number;
   /** Delay between stream events, ms. */
   eventDelayMs?: number;
-  /** Chat, not streamed: answer with this function call instead of text (`finish_reason: tool_calls`). */
+  /** Chat and messages, not streamed: answer with this tool call instead of text (`tool_calls` / `tool_use`). */
   toolCall?: wire.ToolCall;
 }
 
@@ -144,7 +144,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       case '/v1/messages': {
         const id = `msg_emu_${n}`;
         const usage = wire.anthropicUsage(prompt, out, s.usage);
-        if (!stream) return send(res, 200, headers, wire.message(id, model, reply, usage));
+        if (!stream) return send(res, 200, headers, wire.message(id, model, reply, usage, s.toolCall));
         return streamOut(res, headers, wire.messageEvents(id, model, reply, usage), s);
       }
       default:

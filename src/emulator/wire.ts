@@ -153,11 +153,11 @@ export function anthropicUsage(input: number, output: number, over?: Json): Json
   );
 }
 
-export function message(id: string, model: string, reply: string, usage: Json): Json {
-  return {
-    id, type: 'message', role: 'assistant', model, content: [{ type: 'text', text: reply, citations: null }],
-    stop_reason: 'end_turn', stop_sequence: null, usage,
-  };
+export function message(id: string, model: string, reply: string, usage: Json, toolCall?: ToolCall): Json {
+  const content = toolCall
+    ? [{ type: 'tool_use', id: `toolu_${id}`, name: toolCall.name, input: JSON.parse(toolCall.arguments) as unknown }]
+    : [{ type: 'text', text: reply, citations: null }];
+  return { id, type: 'message', role: 'assistant', model, content, stop_reason: toolCall ? 'tool_use' : 'end_turn', stop_sequence: null, usage };
 }
 
 export function messageEvents(id: string, model: string, reply: string, usage: Json): SseEvent[] {

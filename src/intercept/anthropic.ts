@@ -1,7 +1,8 @@
 /**
  * `ratecard/anthropic`: wrap an Anthropic SDK client. Intercepts `messages.create`
  * (streamed or not) and `messages.stream` / `messages.parse` (run against the wrapper so
- * their internal `create` is the one recorded), and the same under `beta.messages`.
+ * their internal `create` is the one recorded), and the same under `beta.messages`, where
+ * message threads and `toolRunner()` are recorded turn by turn.
  * Duck-typed: nothing here imports `@anthropic-ai/sdk`.
  */
 import { RatecardError } from '../errors/index.js';
@@ -33,9 +34,25 @@ const MESSAGES: Spec = {
   parse: { kind: 'route', api: 'messages' },
 };
 
+/**
+ * Beta messages also run conversations through `BetaMessageThread` (`thread()`,
+ * `toolRunner()`), which sends each turn with `this._client.beta.messages.create` and reads
+ * the response itself (`_responseProps()`, which the tap answers from a clone). The helpers
+ * run against the wrapper, whose `_client` is the wrapped client, so each turn is the
+ * intercepted `create`; `_toolRunnerThread` is how a runner built on a client makes its thread.
+ */
+const THREAD_HELPER: Spec = { kind: 'route', api: 'messages' };
+const BETA_MESSAGES: Spec = {
+  ...MESSAGES,
+  thread: THREAD_HELPER,
+  toolRunner: THREAD_HELPER,
+  _toolRunnerThread: THREAD_HELPER,
+  _client: { kind: 'root' },
+};
+
 const ANTHROPIC_SPEC: Spec = {
   messages: MESSAGES,
-  beta: { messages: MESSAGES },
+  beta: { messages: BETA_MESSAGES },
   withOptions: { kind: 'rewrap' },
 };
 

@@ -80,6 +80,8 @@ function tapStainless(p: Obj, tap: Tap): void {
   p.responsePromise = (p.responsePromise as Promise<unknown>).then(undefined, t.onError);
   p.parseResponse = t.parseResponse;
   p.asResponse = t.asResponse;
+  // Anthropic's thread helpers read the response through this instead of the promise.
+  if (typeof p._responseProps === 'function') p._responseProps = () => t.responseProps();
 }
 
 class StainlessTap implements StaleHandler {
@@ -129,23 +131,38 @@ class StainlessTap implements StaleHandler {
   readonly asResponse = (): Promise<unknown> =>
     (this.#p.responsePromise as Promise<unknown>).then((props) => {
       const res = isObj(props) ? props.response : undefined;
-      if (!this.#seen && this.#p.parsedPromise === undefined && isObj(res) && typeof res.clone === 'function') {
-        this.#seen = true;
-        const tap = this.#tap;
-        // From here the clone's events are the call's progress: a read that stalls is swept as stale.
-        tap.call.staleHandler = undefined;
-        try {
-          // Cloned before the caller holds it: the clone reads its own branch of the body.
-          void recordRawResponse((res.clone as () => Parameters<typeof recordRawResponse>[0]).call(res), tap.adapter, tap.call).catch(() => {
-            tap.onInternalError();
-            tap.call.abandon('response_unreadable');
-          });
-        } catch {
-          tap.onInternalError();
-        }
-      }
+      this.#recordFromClone(res);
       return res;
     });
+
+  /**
+   * The response with its request metadata, as the SDK's internal `_responseProps()` gives it
+   * to a helper that parses the body itself (Anthropic message threads): recorded from a
+   * clone, like `asResponse()`.
+   */
+  responseProps(): Promise<unknown> {
+    return (this.#p.responsePromise as Promise<unknown>).then((props) => {
+      this.#recordFromClone(isObj(props) ? props.response : undefined);
+      return props;
+    });
+  }
+
+  #recordFromClone(res: unknown): void {
+    if (this.#seen || this.#p.parsedPromise !== undefined || !isObj(res) || typeof res.clone !== 'function') return;
+    this.#seen = true;
+    const tap = this.#tap;
+    // From here the clone's events are the call's progress: a read that stalls is swept as stale.
+    tap.call.staleHandler = undefined;
+    try {
+      // Cloned before the caller holds it: the clone reads its own branch of the body.
+      void recordRawResponse((res.clone as () => Parameters<typeof recordRawResponse>[0]).call(res), tap.adapter, tap.call).catch(() => {
+        tap.onInternalError();
+        tap.call.abandon('response_unreadable');
+      });
+    } catch {
+      tap.onInternalError();
+    }
+  }
 
   #fail(error: unknown): void {
     if (this.#seen) return;

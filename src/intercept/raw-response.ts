@@ -3,6 +3,7 @@
  * provider's body on to its own client) gets it untouched; ratecard reads a clone beside
  * it — a JSON body through the adapter's `fromBody`, an SSE body event by event through
  * its stream observer — so the call is recorded with its usage instead of as unread.
+ * Anthropic's message threads read a streamed turn the same way (`_responseProps()`).
  * Runs off the caller's path; nothing here can fail the caller's read.
  */
 import type { PendingCall } from './call.js';
