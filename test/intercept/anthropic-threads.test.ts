@@ -133,6 +133,17 @@ describe('beta.messages.toolRunner()', () => {
     expect(events[0]).toMatchObject({ status: 'ok', usage: { input_tokens: 1, output_tokens: 5 } });
   });
 
+  it('records a streamed runner (stream: true) turn from its SSE events', async () => {
+    const { client, events, done } = setup();
+    const runner = client.beta.messages.toolRunner({ model: MODEL, max_tokens: 64, messages: [{ role: 'user', content: 'x y z' }], tools: [weather], stream: true });
+    const finals: string[] = [];
+    for await (const stream of runner) finals.push((await stream.finalMessage()).stop_reason ?? '');
+    expect(finals).toEqual(['end_turn']);
+    await done();
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ status: 'ok', usage: { input_tokens: 3, output_tokens: 5 }, metadata: { stream: 'true' } });
+  });
+
   it('records a runner started on an existing thread', async () => {
     const { client, events, done } = setup();
     const thread = client.beta.messages.thread({ model: MODEL, max_tokens: 64 });
