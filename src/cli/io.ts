@@ -7,6 +7,8 @@ export interface CliIO {
   /** Reads all of standard input (only called by commands that need it). */
   readStdin: () => AsyncIterable<string>;
   cwd: string;
+  /** Resolves when a long-running command should stop (SIGINT/SIGTERM); asked only by those. */
+  interrupted?: () => Promise<void>;
 }
 
 export type CommandRunner = (argv: string[], io: CliIO) => Promise<number>;
@@ -29,6 +31,12 @@ export function processIO(): CliIO {
       for await (const chunk of process.stdin) yield chunk as string;
     },
     cwd: process.cwd(),
+    // Handlers are installed only when a command asks: elsewhere Ctrl-C keeps its default.
+    interrupted: () =>
+      new Promise<void>((resolve) => {
+        process.once('SIGINT', () => resolve());
+        process.once('SIGTERM', () => resolve());
+      }),
   };
 }
 

@@ -8,7 +8,7 @@ export interface CliResult {
   stderr: string;
 }
 
-export async function runCli(argv: string[], options: { stdin?: string; cwd?: string } = {}): Promise<CliResult> {
+export async function runCli(argv: string[], options: { stdin?: string; cwd?: string; interrupted?: () => Promise<void> } = {}): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const io: CliIO = {
@@ -18,6 +18,7 @@ export async function runCli(argv: string[], options: { stdin?: string; cwd?: st
       if (options.stdin !== undefined) yield options.stdin;
     },
     cwd: options.cwd ?? process.cwd(),
+    ...(options.interrupted ? { interrupted: options.interrupted } : {}),
   };
   const code = await main(argv, io);
   return { code, stdout, stderr };

@@ -10,5 +10,6 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
   ingest: { summary: 'record NDJSON usage events into a ledger', load: () => import('./ingest.js').then((m) => m.run) },
   invoice: { summary: 'print a customer invoice for a period from a ledger', load: () => import('./invoice.js').then((m) => m.run) },
   verify: { summary: 'check a ledger: hash chain and re-rating of every entry', load: () => import('./verify.js').then((m) => m.run) },
+  sync: { summary: 'deliver ledger entries to an HTTP receiver, Lago or OpenMeter', load: () => import('./sync.js').then((m) => m.run) },
   catalog: { summary: 'list, show and import model list prices', load: () => import('./catalog.js').then((m) => m.run) },
 };
