@@ -7,6 +7,9 @@ import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifySignature } from '../../src/sync/signature.js';
+import { createBudgets } from '../../src/alerts/index.js';
+import { createFileStorage } from '../../src/storage/file/index.js';
+import { call, makeLedger } from '../alerts/fixtures.js';
 import { runCli } from '../support/cli.js';
 import { Receiver } from '../sync/receiver.js';
 
@@ -110,6 +113,27 @@ describe('ratecard sync', () => {
     expect(r.code).toBe(0);
     expect(receiver.requests[0]!.headers.authorization).toBe('Bearer lago-key');
     expect(receiver.applied.get('a')).toMatchObject({ transaction_id: 'a', code: 'tokens', external_subscription_id: 'acme' });
+  });
+
+  it('with --alerts delivers the budget alert records, on a cursor of their own', async () => {
+    const ledger = makeLedger(createFileStorage(join(dir, 'alerts.ledger')));
+    const budgets = createBudgets({ ledger });
+    await budgets.record(call(6)); // 60% of the $10 customer budget: the 50% alert
+    await budgets.record(call(3)); // 90%: the 80% alert
+    await ledger.close();
+    const args = ['sync', '--ledger', 'file:./alerts.ledger', '--to', 'http', '--url', receiver.url];
+    const r = await cli([...args, '--alerts', '--format', 'json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ ok: true, sink: 'alerts-http', delivered: 2 });
+    const alerts = [...receiver.applied.values()] as { type: string; alert: { budget: string; threshold: string } }[];
+    expect(alerts.map((a) => [a.type, a.alert.budget, a.alert.threshold])).toEqual([
+      ['alert', 'cust', '50'],
+      ['alert', 'cust', '80'],
+    ]);
+    // Usage has its own cursor: the two calls go out on the usage sync, alerts are not repeated.
+    expect(JSON.parse((await cli([...args, '--format', 'json'])).out)).toMatchObject({ sink: 'http', delivered: 2 });
+    expect(receiver.applied.size).toBe(4);
+    expect(receiver.duplicates).toBe(0);
   });
 
   it('with --follow delivers, then stops cleanly when interrupted', async () => {

@@ -1,5 +1,6 @@
 import { openLedger } from '../../ledger/open.js';
 import { RatecardError } from '../../errors/ratecard-error.js';
+import { createAlertOutbox } from '../../alerts/webhook.js';
 import { createOutbox, type Outbox } from '../../sync/outbox.js';
 import { createHttpSink } from '../../sync/sinks/http.js';
 import { createLagoSink } from '../../sync/sinks/lago.js';
@@ -24,6 +25,8 @@ SIGINT or SIGTERM (a service). Receivers deduplicate on the event id.
   --batch-size N     events per batch (default 100)
   --timeout S        seconds to wait for acknowledgements before giving up (default 60;
                      with --follow, how long the final flush may take)
+  --alerts           deliver the budget alert records instead of usage (their own cursor,
+                     alerts-<sink>; one event per threshold crossed, id = the alert key)
   --follow           keep running; stop on SIGINT/SIGTERM
   --dead-letters     print the refused events of this sink (one JSON per line) and exit
   --format text|json the summary
@@ -78,6 +81,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       'batch-size': { type: 'string' },
       timeout: { type: 'string' },
       follow: { type: 'boolean' },
+      alerts: { type: 'boolean' },
       'dead-letters': { type: 'boolean' },
       format: { type: 'string', default: 'text' },
       help: { type: 'boolean', short: 'h' },
@@ -102,15 +106,14 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const encryption = encryptionFromEnv();
   const ledger = await openLedger(values.ledger!, { cwd: io.cwd, ...(encryption ? { encryption } : {}) });
   let lastError: string | undefined;
-  const outbox = createOutbox({
-    ledger,
-    sink,
+  const options = {
     batchSize,
     ...(values.name ? { name: values.name } : {}),
     ...(values['id-prefix'] ? { idPrefix: values['id-prefix'] } : {}),
     ...(encryption ? { encryption } : {}),
-    onError: (e) => void (lastError = e.message),
-  });
+    onError: (e: Error) => void (lastError = e.message),
+  };
+  const outbox = values.alerts ? createAlertOutbox(ledger, sink, options) : createOutbox({ ...options, ledger, sink });
   try {
     if (values['dead-letters']) {
       for (const d of await outbox.deadLetters()) io.stdout(`${JSON.stringify(d)}\n`);
