@@ -85,6 +85,18 @@ export class Aggregates {
       });
   }
 
+  /** The inverse of snapshot(): aggregates as they were after `appliedSeq` (a checkpoint). */
+  static fromSnapshot(attributes: readonly string[], cells: readonly AggregateSnapshot[], appliedSeq: number): Aggregates {
+    const out = new Aggregates(attributes);
+    for (const c of cells) {
+      const quantities = new Map<string, Decimal>();
+      for (const [m, q] of Object.entries(c.quantities)) quantities.set(m, new Dec(q));
+      out.cells.set(key(c.attribute, c.value, c.period), { quantities, spend: new Dec(c.spend), cost: new Dec(c.cost), entries: c.entries, unpriced: c.unpriced });
+    }
+    out.appliedSeq = appliedSeq;
+    return out;
+  }
+
   /**
    * A staging layer: reads fall through to this object, writes copy the cell first, and
    * nothing reaches this object until commit(). A batch that fails is simply dropped.

@@ -1,5 +1,5 @@
 export type { UsageEvent, CallStatus } from './event.js';
-export { Ledger, createLedger, type LedgerOptions } from './ledger.js';
+export { Ledger, createLedger, type LedgerOptions, type OpenStats } from './ledger.js';
 export type { LedgerEntry, EntryBody, Rating, PricedRating, UnpricedRating, UnpricedReason } from './entry.js';
 export { Aggregates, type AggregateSnapshot } from './aggregates.js';
 export { canonicalJson, sha256Hex, entryHash } from './canonical-json.js';

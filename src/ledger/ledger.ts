@@ -13,6 +13,7 @@ import { listPriceRater } from '../quote.js';
 import type { Period, PricingDocument } from '../pricing/document.js';
 import type { EntryRecord, Head, LedgerStorage } from '../storage/types.js';
 import { Aggregates, type AggregateSnapshot } from './aggregates.js';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
 import { createCipher, type Cipher, type EncryptionOptions } from './encryption.js';
 import { buildRecord, decodeRecord, entryPayload, type LedgerEntry } from './entry.js';
@@ -38,6 +39,19 @@ export interface LedgerOptions {
   aggregateBy?: string[];
   /** Usage normalizer. Default: src/usage normalizeUsage (canonical or any provider shape). */
   normalizeUsage?: UsageNormalizer;
+  /**
+   * Save an aggregates checkpoint every this many entries, and on close() after at least
+   * min(this, 1000) new ones, so that opening replays only the entries after it. `false`:
+   * never save or use one (every open replays the whole ledger). Default 50000.
+   */
+  checkpointEvery?: number | false;
+}
+
+/** What the last open() did: how many entries it replayed, and from which checkpoint. */
+export interface OpenStats {
+  /** Seq of the checkpoint the aggregates started from (0: none, a full replay). */
+  checkpointSeq: number;
+  replayed: number;
 }
 
 interface Pending { key: string; payload: EventPayload; payloadHash: string; resolve: (e: LedgerEntry) => void; reject: (e: unknown) => void }
@@ -60,6 +74,12 @@ export class Ledger {
   private flushing = false;
   /** Seq of an encrypted entry seen without the key: attribution is unreadable, so tiers cannot be computed. */
   private encryptedWithoutKey = false;
+  private readonly checkpointEvery: number | undefined;
+  /** Seq of the checkpoint last loaded or saved. */
+  private checkpointSeq = 0;
+  private checkpointing: Promise<void> | undefined;
+  /** What the last open() did (tests and diagnostics). */
+  openStats: OpenStats = { checkpointSeq: 0, replayed: 0 };
 
   constructor(options: LedgerOptions) {
     this.storage = options.storage;
@@ -70,6 +90,9 @@ export class Ledger {
     this.period = ledgerPeriod(documentOf(options.ratecard), options.period);
     this.aggregateBy = [...new Set([PERIOD_ATTRIBUTE, ...(options.aggregateBy ?? [])])];
     this.aggs = new Aggregates(this.aggregateBy);
+    const every = options.checkpointEvery ?? 50_000;
+    if (every !== false && !(Number.isSafeInteger(every) && every >= 1)) throw new RatecardError('ledger_invalid_option', `checkpointEvery must be a positive integer or false, got ${String(every)}`);
+    this.checkpointEvery = every === false ? undefined : every;
   }
 
   /** Open the storage (recovery, migrations) and rebuild aggregates by replaying every entry. Called lazily by every method. */
@@ -83,13 +106,44 @@ export class Ledger {
   }
 
   private async rebuildAggregates(): Promise<void> {
-    const aggs = new Aggregates(this.aggregateBy);
+    const checkpoint = this.checkpointEvery === undefined ? undefined : await loadCheckpoint(this.storage, this.aggregateBy, this.cipher);
+    const aggs = checkpoint ?? new Aggregates(this.aggregateBy);
+    const from = aggs.appliedSeq;
     this.encryptedWithoutKey = false;
-    for await (const entry of this.entries()) {
+    let replayed = 0;
+    for await (const entry of this.entries({ from: from + 1 })) {
       if (entry.encrypted && !this.cipher) this.encryptedWithoutKey = true;
       aggs.apply(entry);
+      replayed++;
     }
     this.aggs = aggs;
+    this.checkpointSeq = from;
+    this.openStats = { checkpointSeq: from, replayed };
+  }
+
+  /**
+   * Save the aggregates as a checkpoint when `minNew` entries were applied since the last
+   * one. The snapshot is taken now (consistent with appliedSeq); the write runs after. A
+   * failure (a read-only storage, a full disk) only means the next open replays more.
+   */
+  private checkpoint(minNew: number): Promise<void> {
+    const aggs = this.aggs;
+    const seq = aggs.appliedSeq;
+    if (this.checkpointEvery === undefined || this.encryptedWithoutKey || this.checkpointing || seq - this.checkpointSeq < minNew) return this.checkpointing ?? Promise.resolve();
+    const cells = aggs.snapshot();
+    this.checkpointing = (async () => {
+      try {
+        const [entry] = await this.storage.read(seq, 1);
+        if (entry?.seq !== seq) return;
+        await saveCheckpoint(this.storage, { attributes: aggs.attributes, cells, seq, hash: entry.hash }, this.cipher);
+        this.checkpointSeq = Math.max(this.checkpointSeq, seq);
+      } catch {
+        // a cache: the next open replays from the previous checkpoint
+      } finally {
+        this.checkpointing = undefined;
+      }
+    })();
+    return this.checkpointing;
   }
 
   /** Check, rate and append one usage event; returns the entry (the original one on an idempotent replay). */
@@ -165,6 +219,7 @@ export class Ledger {
       if (o.entry) p.resolve(o.entry);
       else p.reject(o.error);
     }
+    if (this.checkpointEvery !== undefined) void this.checkpoint(this.checkpointEvery);
   }
 
   /** Apply entries other writers (processes sharing a SQL ledger) appended since we last looked. */
@@ -250,6 +305,11 @@ export class Ledger {
   /** Wait for queued records, then close the storage. */
   async close(): Promise<void> {
     while (this.flushing) await new Promise((r) => setImmediate(r));
+    if (this.ready && this.checkpointEvery !== undefined) {
+      await this.ready.catch(() => undefined);
+      await this.checkpointing;
+      await this.checkpoint(Math.min(this.checkpointEvery, 1000));
+    }
     await this.storage.close();
     this.ready = undefined;
   }

@@ -286,6 +286,9 @@ export function describeStorageConformance(name: string, makeStorage: MakeStorag
             TRICKY_BODIES.map((body, i) => ({ key: `t-${i}-ключ-🔑`, body, type: i % 2 ? 'correction' : 'usage', at: `2026-0${(i % 9) + 1}-01T00:00:00.123456Z` })),
           );
           await s.setMeta('cursor', 'seq:3');
+          // A large `bulk:` value (the ledger's aggregates checkpoint is one) beside small meta.
+          const bulk = JSON.stringify({ cells: Array.from({ length: 20_000 }, (_, i) => ({ value: `customer-${i}-ünï`, spend: '12.345' })) });
+          await s.setMeta('bulk:aggregates-checkpoint', bulk);
           await s.close();
           const again = await factory();
           const report = await again.open();
@@ -295,6 +298,8 @@ export function describeStorageConformance(name: string, makeStorage: MakeStorag
             expect(back).toEqual(recs);
             back.forEach((r, i) => expect(Buffer.from(r.body, 'utf8').equals(Buffer.from(recs[i]!.body, 'utf8'))).toBe(true));
             expect(await again.getMeta('cursor')).toBe('seq:3');
+            expect(await again.getMeta('bulk:aggregates-checkpoint')).toBe(bulk);
+            expect(await again.getMeta('bulk:absent')).toBeUndefined();
             await appendKeys(again, [{ key: 'after-reopen' }]);
             expect(chainProblems(await readAll(again))).toEqual([]);
           } finally {

@@ -231,20 +231,29 @@ class FileCore implements LedgerStorage {
   }
 
   async getMeta(name: string): Promise<string | undefined> {
-    return this.readMeta()[name];
+    if (!name.startsWith(BULK)) return this.readMeta()[name];
+    try {
+      return readFileSync(this.bulkPath(name), 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw e;
+    }
   }
 
   async setMeta(name: string, value: string): Promise<void> {
     if (this.options.readOnly) throw new RatecardError('storage_read_only', 'the ledger was opened read-only');
     await this.mutex.run(async () => {
-      const meta = { ...this.readMeta(), [name]: value };
-      const tmp = `${this.metaPath}.tmp`;
-      writeFileSync(tmp, JSON.stringify(meta));
-      const fd = openSync(tmp, 'r');
-      fsyncSync(fd);
-      closeSync(fd);
-      renameSync(tmp, this.metaPath);
+      if (name.startsWith(BULK)) writeAtomically(this.bulkPath(name), value);
+      else writeAtomically(this.metaPath, JSON.stringify({ ...this.readMeta(), [name]: value }));
     });
+  }
+
+  /**
+   * `bulk:` meta (large values written now and then: the aggregates checkpoint) has a file of
+   * its own, so the meta file, rewritten whole on every sync cursor move, stays small.
+   */
+  private bulkPath(name: string): string {
+    return `${this.path}.bulk-${name.slice(BULK.length).replace(/[^A-Za-z0-9_-]/g, '_')}`;
   }
 
   private readMeta(): Record<string, string> {
@@ -293,6 +302,18 @@ class FileCore implements LedgerStorage {
     if (this.options.readOnly) throw new RatecardError('storage_read_only', 'the ledger was opened read-only');
     if (this.failure) throw new RatecardError('storage_failed', `an earlier write or fsync of ${this.path} failed; reopen the ledger to recover`, { cause: this.failure });
   }
+}
+
+const BULK = 'bulk:';
+
+/** Write `text` to `path` so that a crash leaves the old file or the new one, never a mix. */
+function writeAtomically(path: string, text: string): void {
+  const tmp = `${path}.tmp`;
+  writeFileSync(tmp, text);
+  const fd = openSync(tmp, 'r');
+  fsyncSync(fd);
+  closeSync(fd);
+  renameSync(tmp, path);
 }
 
 /**
