@@ -60,11 +60,17 @@ function positiveInt(text: string | undefined, name: string, fallback: number): 
   return n;
 }
 
-/** Resolves after `ms`, or never when `ms` is Infinity; the timer never keeps the process alive. */
-function deadline(ms: number): Promise<'timeout'> {
-  return new Promise((resolve) => {
-    if (Number.isFinite(ms)) setTimeout(() => resolve('timeout'), ms).unref();
-  });
+/**
+ * `work`, or 'timeout' after `ms`. The timer is ref'd on purpose: the process stays up until
+ * the deadline whatever the outbox is waiting on (its poll timer is unref'd), and no longer.
+ */
+async function within<T>(work: Promise<T>, ms: number): Promise<T | 'timeout'> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([work, new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
@@ -133,7 +139,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       await outbox.stop({ timeoutMs });
       timedOut = outbox.stats().cursor < outbox.stats().head;
     } else {
-      timedOut = (await Promise.race([outbox.flush().then(() => 'done' as const), deadline(timeoutMs)])) === 'timeout';
+      timedOut = (await within(outbox.flush(), timeoutMs)) === 'timeout';
       await outbox.stop({ flush: false });
     }
     return report(io, outbox, from, timedOut, values.format === 'json', lastError);
