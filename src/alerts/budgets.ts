@@ -14,6 +14,8 @@ import { periodKey } from '../ledger/period.js';
 import { Dec, parseDecimal, ZERO, type Decimal } from '../money/index.js';
 import type { Budget, PricingDocument } from '../pricing/document.js';
 import { RatecardError } from '../errors/index.js';
+import { canonicalJson, sha256Hex } from '../ledger/canonical-json.js';
+import { entryHashAt, loadCheckpoint, saveCheckpoint } from '../ledger/checkpoint.js';
 import { alertKey, appendAlert } from './alert-record.js';
 import { Holds } from './reservations.js';
 import { budgetValue, cellKey, compileBudgets, fmt, SpendBook, type CompiledBudget } from './spend.js';
@@ -27,6 +29,22 @@ export interface BudgetsOptions {
   /** How long a reservation holds if never settled. Default 5 minutes. */
   reservationTtlMs?: number;
   clock?: () => Date;
+  /**
+   * Save the spend as a checkpoint every this many entries read, so a restart reads only the
+   * entries after it (else the whole log before the first check). `false`: never. Default 50000.
+   */
+  checkpointEvery?: number | false;
+}
+
+/** Where the budgets' checkpoint is kept (`bulk:`: apart from small meta). */
+export const BUDGETS_CHECKPOINT = 'bulk:budgets-checkpoint';
+
+interface SpendState {
+  /** Which budgets the spend was kept for: another set of budgets cannot use it. */
+  budgets: string;
+  cells: Array<[string, string]>;
+  /** Keys of the alert records in the ledger up to the checkpoint (what has fired). */
+  fired: string[];
 }
 
 export interface Reservation {
@@ -50,12 +68,26 @@ export class Budgets {
   private readonly ttl: number;
   private tail: Promise<unknown> = Promise.resolve();
   private queued: Promise<BudgetAlert[]> | undefined;
+  /** Alert keys read back from the ledger (unlike `fired`, never one whose append failed): what a checkpoint may say fired. */
+  private readonly recordedAlerts = new Set<string>();
+  private readonly checkpointEvery: number | undefined;
+  private readonly fingerprint: string;
+  private checkpointSeq = 0;
+  private started = false;
+  /** Seq of the checkpoint the spend started from (0: read the whole log). */
+  startedFrom = 0;
+  /** A refresh failed (an alert may not have been appended): no checkpoint may cover it. */
+  private checkpointBlocked = false;
 
   constructor(options: BudgetsOptions) {
     this.ledger = options.ledger;
     const budgets = options.budgets ?? documentBudgets(options.ledger);
     this.compiled = compileBudgets(budgets);
     this.book = new SpendBook(this.compiled);
+    const every = options.checkpointEvery ?? 50_000;
+    if (every !== false && !(Number.isSafeInteger(every) && every >= 1)) throw new RatecardError('budget_invalid', `checkpointEvery must be a positive integer or false, got ${String(every)}`);
+    this.checkpointEvery = every === false ? undefined : every;
+    this.fingerprint = sha256Hex(canonicalJson(this.compiled.map((c) => ({ id: c.id, budget: c.budget }))));
     this.clock = options.clock ?? (() => new Date());
     this.holds = new Holds(() => this.clock().getTime());
     this.ttl = options.reservationTtlMs ?? 300_000;
@@ -83,13 +115,52 @@ export class Budgets {
   refresh(): Promise<BudgetAlert[]> {
     // One pass at a time; callers arriving while one waits to start share it.
     if (this.queued) return this.queued;
-    const run = this.tail.then(() => {
+    const run = this.tail.then(async () => {
       this.queued = undefined;
-      return this.catchUp();
+      try {
+        if (!this.started) await this.startFromCheckpoint();
+        const fired = await this.catchUp();
+        this.maybeCheckpoint();
+        return fired;
+      } catch (e) {
+        this.checkpointBlocked = true;
+        throw e;
+      }
     });
     this.queued = run;
     this.tail = run.catch(() => []);
     return run;
+  }
+
+  /** First refresh: start from the last checkpoint kept for these budgets, if the ledger still has its entry. */
+  private async startFromCheckpoint(): Promise<void> {
+    this.started = true;
+    if (this.checkpointEvery === undefined) return;
+    await this.ledger.open();
+    const cp = await loadCheckpoint(this.ledger.storage, BUDGETS_CHECKPOINT, this.ledger.cipher, (state) => {
+      const s = state as Partial<SpendState> | null;
+      return s?.budgets === this.fingerprint && Array.isArray(s.cells) && Array.isArray(s.fired) ? (s as SpendState) : undefined;
+    });
+    if (!cp) return;
+    this.book.restore(cp.state.cells, cp.seq);
+    for (const k of cp.state.fired) {
+      this.fired.add(k);
+      this.recordedAlerts.add(k);
+    }
+    this.checkpointSeq = this.startedFrom = cp.seq;
+  }
+
+  /** Save the spend every `checkpointEvery` entries read (off the caller's path; a failure only means a longer replay). */
+  private maybeCheckpoint(): void {
+    const seq = this.book.appliedSeq;
+    if (this.checkpointEvery === undefined || this.checkpointBlocked || seq - this.checkpointSeq < this.checkpointEvery) return;
+    const state: SpendState = { budgets: this.fingerprint, cells: this.book.cells(), fired: [...this.recordedAlerts] };
+    this.checkpointSeq = seq;
+    const storage = this.ledger.storage;
+    void (async () => {
+      const hash = await entryHashAt(storage, seq);
+      if (hash !== undefined) await saveCheckpoint(storage, BUDGETS_CHECKPOINT, { seq, hash, state }, this.ledger.cipher);
+    })().catch(() => undefined);
   }
 
   private async catchUp(): Promise<BudgetAlert[]> {
@@ -99,9 +170,14 @@ export class Budgets {
       if (entry.type === 'alert') {
         // The key is the firing's identity (its value may be sealed: no need to open it).
         this.fired.add(entry.key);
+        this.recordedAlerts.add(entry.key);
         // A clear-keyed firing from before encryption was turned on counts under its digest key too.
         const a = (entry as { alert?: Partial<BudgetAlert> }).alert;
-        if (cipher && typeof a?.value === 'string' && a.budget && a.period && a.threshold) this.fired.add(alertKey(a.budget, a.value, a.period, a.threshold, cipher));
+        if (cipher && typeof a?.value === 'string' && a.budget && a.period && a.threshold) {
+          const digest = alertKey(a.budget, a.value, a.period, a.threshold, cipher);
+          this.fired.add(digest);
+          this.recordedAlerts.add(digest);
+        }
         this.book.appliedSeq = Math.max(this.book.appliedSeq, entry.seq);
         continue;
       }

@@ -85,6 +85,18 @@ export class SpendBook {
   get(budget: string, value: string, period: string): Decimal {
     return this.spend.get(cellKey(budget, value, period)) ?? ZERO;
   }
+
+  /** Every cell's spend as [key, decimal string] (a checkpoint's state). */
+  cells(): Array<[string, string]> {
+    return [...this.spend].map(([k, v]) => [k, formatDecimal(v)]);
+  }
+
+  /** Start from a checkpoint: the cells as of entry `seq`. */
+  restore(cells: ReadonlyArray<readonly [string, string]>, seq: number): void {
+    this.spend.clear();
+    for (const [k, v] of cells) this.spend.set(k, new Dec(v));
+    this.appliedSeq = seq;
+  }
 }
 
 export function fmt(d: Decimal): string {

@@ -13,7 +13,7 @@ import { listPriceRater } from '../quote.js';
 import type { Period, PricingDocument } from '../pricing/document.js';
 import type { EntryRecord, Head, LedgerStorage } from '../storage/types.js';
 import { Aggregates, type AggregateSnapshot } from './aggregates.js';
-import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { entryHashAt, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
 import { createCipher, type Cipher, type EncryptionOptions } from './encryption.js';
 import { buildRecord, decodeRecord, entryPayload, type LedgerEntry } from './entry.js';
@@ -57,6 +57,13 @@ export interface OpenStats {
 interface Pending { key: string; payload: EventPayload; payloadHash: string; resolve: (e: LedgerEntry) => void; reject: (e: unknown) => void }
 
 const MAX_BATCH = 4096;
+/** Where the aggregates checkpoint is kept (`bulk:`: apart from small meta such as sync cursors). */
+export const AGGREGATES_CHECKPOINT = 'bulk:aggregates-checkpoint';
+
+interface AggregatesState {
+  attributes: string[];
+  cells: AggregateSnapshot[];
+}
 const PAGE = 10_000;
 
 export class Ledger {
@@ -106,8 +113,8 @@ export class Ledger {
   }
 
   private async rebuildAggregates(): Promise<void> {
-    const checkpoint = this.checkpointEvery === undefined ? undefined : await loadCheckpoint(this.storage, this.aggregateBy, this.cipher);
-    const aggs = checkpoint ?? new Aggregates(this.aggregateBy);
+    const checkpoint = this.checkpointEvery === undefined ? undefined : await loadCheckpoint(this.storage, AGGREGATES_CHECKPOINT, this.cipher, (state, seq) => this.aggregatesFrom(state, seq));
+    const aggs = checkpoint?.state ?? new Aggregates(this.aggregateBy);
     const from = aggs.appliedSeq;
     this.encryptedWithoutKey = false;
     let replayed = 0;
@@ -121,6 +128,14 @@ export class Ledger {
     this.openStats = { checkpointSeq: from, replayed };
   }
 
+  /** Aggregates from a checkpoint's state, if it was kept for this ledger's attributes. */
+  private aggregatesFrom(state: unknown, seq: number): Aggregates | undefined {
+    const s = state as Partial<AggregatesState> | null;
+    const attrs = s?.attributes;
+    if (!Array.isArray(attrs) || attrs.length !== this.aggregateBy.length || !this.aggregateBy.every((a) => attrs.includes(a)) || !Array.isArray(s!.cells)) return undefined;
+    return Aggregates.fromSnapshot(this.aggregateBy, s!.cells, seq);
+  }
+
   /**
    * Save the aggregates as a checkpoint when `minNew` entries were applied since the last
    * one. The snapshot is taken now (consistent with appliedSeq); the write runs after. A
@@ -130,12 +145,12 @@ export class Ledger {
     const aggs = this.aggs;
     const seq = aggs.appliedSeq;
     if (this.checkpointEvery === undefined || this.encryptedWithoutKey || this.checkpointing || seq - this.checkpointSeq < minNew) return this.checkpointing ?? Promise.resolve();
-    const cells = aggs.snapshot();
+    const state: AggregatesState = { attributes: [...aggs.attributes], cells: aggs.snapshot() };
     this.checkpointing = (async () => {
       try {
-        const [entry] = await this.storage.read(seq, 1);
-        if (entry?.seq !== seq) return;
-        await saveCheckpoint(this.storage, { attributes: aggs.attributes, cells, seq, hash: entry.hash }, this.cipher);
+        const hash = await entryHashAt(this.storage, seq);
+        if (hash === undefined) return;
+        await saveCheckpoint(this.storage, AGGREGATES_CHECKPOINT, { seq, hash, state }, this.cipher);
         this.checkpointSeq = Math.max(this.checkpointSeq, seq);
       } catch {
         // a cache: the next open replays from the previous checkpoint

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLedger, type Ledger, type LedgerOptions, type UsageEvent } from '../../src/ledger/index.js';
-import { CHECKPOINT_META } from '../../src/ledger/checkpoint.js';
+import { AGGREGATES_CHECKPOINT as CHECKPOINT_META } from '../../src/ledger/ledger.js';
 import { createFileStorage } from '../../src/storage/file/index.js';
 import { createMemoryStorage } from '../../src/storage/memory.js';
 import type { LedgerStorage } from '../../src/storage/types.js';
@@ -112,7 +112,7 @@ describe('aggregate checkpoints', () => {
       ['beyond the head (a truncated or replaced ledger)', (b) => JSON.stringify({ ...b, seq: 99 })],
       ['another version', (b) => JSON.stringify({ ...b, v: 2 })],
       ['unreadable', () => '{"v":1,"seq":'],
-      ['a bad decimal in a cell', (b) => JSON.stringify({ ...b, cells: [{ ...(b.cells as object[])[0], spend: 'lots' }] })],
+      ['a bad decimal in a cell', (b) => JSON.stringify({ ...b, state: { ...(b.state as object), cells: [{ ...((b.state as { cells: object[] }).cells[0]), spend: 'lots' }] } })],
     ];
     for (const [name, tamper] of cases) {
       it(name, async () => {
