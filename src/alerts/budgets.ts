@@ -15,7 +15,7 @@ import { Dec, parseDecimal, ZERO, type Decimal } from '../money/index.js';
 import type { Budget, PricingDocument } from '../pricing/document.js';
 import { RatecardError } from '../errors/index.js';
 import { canonicalJson, sha256Hex } from '../ledger/canonical-json.js';
-import { entryHashAt, loadCheckpoint, saveCheckpoint } from '../ledger/checkpoint.js';
+import { entryHashAt, jsonInSlices, loadCheckpoint, saveCheckpoint } from '../ledger/checkpoint.js';
 import { alertKey, appendAlert } from './alert-record.js';
 import { Holds } from './reservations.js';
 import { budgetValue, cellKey, compileBudgets, fmt, SpendBook, type CompiledBudget } from './spend.js';
@@ -153,13 +153,16 @@ export class Budgets {
   /** Save the spend every `checkpointEvery` entries read (off the caller's path; a failure only means a longer replay). */
   private maybeCheckpoint(): void {
     const seq = this.book.appliedSeq;
-    if (this.checkpointEvery === undefined || this.checkpointBlocked || seq - this.checkpointSeq < this.checkpointEvery) return;
-    const state: SpendState = { budgets: this.fingerprint, cells: this.book.cells(), fired: [...this.recordedAlerts] };
+    if (this.checkpointEvery === undefined || this.checkpointBlocked || seq - this.checkpointSeq < Math.max(this.checkpointEvery, this.book.size / 4)) return;
+    // Copied now (consistent with appliedSeq: Decimals are immutable), written in slices after.
+    const cells = this.book.cells();
+    const fired = [...this.recordedAlerts];
     this.checkpointSeq = seq;
     const storage = this.ledger.storage;
     void (async () => {
+      const stateJson = `{"budgets":${JSON.stringify(this.fingerprint)},"cells":${await jsonInSlices(cells)},"fired":${await jsonInSlices(fired)}}`;
       const hash = await entryHashAt(storage, seq);
-      if (hash !== undefined) await saveCheckpoint(storage, BUDGETS_CHECKPOINT, { seq, hash, state }, this.ledger.cipher);
+      if (hash !== undefined) await saveCheckpoint(storage, BUDGETS_CHECKPOINT, { seq, hash, stateJson }, this.ledger.cipher);
     })().catch(() => undefined);
   }
 

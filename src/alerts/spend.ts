@@ -86,6 +86,10 @@ export class SpendBook {
     return this.spend.get(cellKey(budget, value, period)) ?? ZERO;
   }
 
+  get size(): number {
+    return this.spend.size;
+  }
+
   /** Every cell's spend as [key, decimal string] (a checkpoint's state). */
   cells(): Array<[string, string]> {
     return [...this.spend].map(([k, v]) => [k, formatDecimal(v)]);

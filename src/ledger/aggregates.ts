@@ -85,6 +85,29 @@ export class Aggregates {
       });
   }
 
+  /** How many cells there are (what a checkpoint of these aggregates costs). */
+  get size(): number {
+    return this.cells.size;
+  }
+
+  /**
+   * The cells as they are now, for a checkpoint: copied cheaply (Decimals are immutable and
+   * shared), then turned into snapshots a slice at a time so a large ledger never stalls the
+   * event loop for long. Unsorted: a checkpoint does not need the order.
+   */
+  async snapshotInSlices(slice = 2000): Promise<AggregateSnapshot[]> {
+    // References suffice: a committed cell is never changed in place (see cell()).
+    const cells = [...this.cells];
+    const out: AggregateSnapshot[] = [];
+    for (let i = 0; i < cells.length; i++) {
+      if (i > 0 && i % slice === 0) await new Promise((r) => setImmediate(r));
+      const [k, cell] = cells[i]!;
+      const [attribute, value, period] = k.split(SEP) as [string, string, string];
+      out.push(snapshot(attribute, value, period, cell));
+    }
+    return out;
+  }
+
   /** The inverse of snapshot(): aggregates as they were after `appliedSeq` (a checkpoint). */
   static fromSnapshot(attributes: readonly string[], cells: readonly AggregateSnapshot[], appliedSeq: number): Aggregates {
     const out = new Aggregates(attributes);
@@ -123,10 +146,18 @@ export class Aggregates {
     return this.cells.get(k) ?? this.parent?.find(k);
   }
 
+  /**
+   * The cell to write to. An overlay copies a cell on its first write; the committed
+   * aggregates copy on every write, so a cell they hold is never changed in place and a
+   * checkpoint can format the cells of one moment a slice at a time (Decimals are immutable).
+   */
   private cell(attribute: string, value: string, period: string): Cell {
     const k = key(attribute, value, period);
     let cell = this.cells.get(k);
-    if (!cell) {
+    if (cell && !this.parent) {
+      cell = { ...cell, quantities: new Map(cell.quantities) };
+      this.cells.set(k, cell);
+    } else if (!cell) {
       const inherited = this.parent?.find(k);
       cell = inherited ? { ...inherited, quantities: new Map(inherited.quantities) } : { quantities: new Map(), spend: ZERO, cost: ZERO, entries: 0, unpriced: 0 };
       this.cells.set(k, cell);

@@ -23,10 +23,23 @@ interface CheckpointBody {
   state: unknown;
 }
 
-/** Save `state` as of entry `seq` (whose hash is `hash`) under the meta `name` (a `bulk:` name: storages keep those apart). */
-export async function saveCheckpoint(storage: LedgerStorage, name: string, point: { seq: number; hash: string; state: unknown }, cipher: Cipher | undefined): Promise<void> {
-  const text = JSON.stringify({ v: VERSION, seq: point.seq, hash: point.hash, state: point.state } satisfies CheckpointBody);
+/**
+ * Save a state (given as its JSON text, see jsonInSlices) as of entry `seq`, whose hash is
+ * `hash`, under the meta `name` (a `bulk:` name: storages keep those apart).
+ */
+export async function saveCheckpoint(storage: LedgerStorage, name: string, point: { seq: number; hash: string; stateJson: string }, cipher: Cipher | undefined): Promise<void> {
+  const text = `{"v":${VERSION},"seq":${point.seq},"hash":${JSON.stringify(point.hash)},"state":${point.stateJson}}`;
   await storage.setMeta(name, cipher ? JSON.stringify({ sealed: cipher.seal(text) }) : text);
+}
+
+/** `JSON.stringify(items)`, a slice at a time (yielding between), so a large state never stalls the event loop for long. */
+export async function jsonInSlices(items: readonly unknown[], slice = 5000): Promise<string> {
+  const parts: string[] = [];
+  for (let i = 0; i < items.length; i += slice) {
+    if (i > 0) await new Promise((r) => setImmediate(r));
+    for (let j = i; j < Math.min(items.length, i + slice); j++) parts.push(JSON.stringify(items[j]));
+  }
+  return `[${parts.join(',')}]`;
 }
 
 /**

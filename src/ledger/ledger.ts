@@ -13,7 +13,7 @@ import { listPriceRater } from '../quote.js';
 import type { Period, PricingDocument } from '../pricing/document.js';
 import type { EntryRecord, Head, LedgerStorage } from '../storage/types.js';
 import { Aggregates, type AggregateSnapshot } from './aggregates.js';
-import { entryHashAt, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { entryHashAt, jsonInSlices, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
 import { createCipher, type Cipher, type EncryptionOptions } from './encryption.js';
 import { buildRecord, decodeRecord, entryPayload, type LedgerEntry } from './entry.js';
@@ -137,20 +137,23 @@ export class Ledger {
   }
 
   /**
-   * Save the aggregates as a checkpoint when `minNew` entries were applied since the last
-   * one. The snapshot is taken now (consistent with appliedSeq); the write runs after. A
-   * failure (a read-only storage, a full disk) only means the next open replays more.
+   * Save the aggregates as a checkpoint when enough entries were applied since the last one:
+   * `minNew`, and a quarter of the cell count (replaying an entry costs ~45 µs, checkpointing
+   * a cell ~5 µs, so with fewer new entries the replay is the cheaper way). The cells are
+   * copied now (consistent with appliedSeq) and written in slices after. A failure (a
+   * read-only storage, a full disk) only means the next open replays more.
    */
   private checkpoint(minNew: number): Promise<void> {
     const aggs = this.aggs;
     const seq = aggs.appliedSeq;
-    if (this.checkpointEvery === undefined || this.encryptedWithoutKey || this.checkpointing || seq - this.checkpointSeq < minNew) return this.checkpointing ?? Promise.resolve();
-    const state: AggregatesState = { attributes: [...aggs.attributes], cells: aggs.snapshot() };
+    if (this.checkpointEvery === undefined || this.encryptedWithoutKey || this.checkpointing || seq - this.checkpointSeq < Math.max(minNew, aggs.size / 4)) return this.checkpointing ?? Promise.resolve();
+    const cells = aggs.snapshotInSlices();
     this.checkpointing = (async () => {
       try {
+        const stateJson = `{"attributes":${JSON.stringify(aggs.attributes)},"cells":${await jsonInSlices(await cells)}}`;
         const hash = await entryHashAt(this.storage, seq);
         if (hash === undefined) return;
-        await saveCheckpoint(this.storage, AGGREGATES_CHECKPOINT, { seq, hash, state }, this.cipher);
+        await saveCheckpoint(this.storage, AGGREGATES_CHECKPOINT, { seq, hash, stateJson }, this.cipher);
         this.checkpointSeq = Math.max(this.checkpointSeq, seq);
       } catch {
         // a cache: the next open replays from the previous checkpoint
