@@ -6,23 +6,17 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import { betaTool } from '@anthropic-ai/sdk/helpers/beta/json-schema';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { describe, expect, it } from 'vitest';
 import { track, withAttribution } from '../../src/intercept/index.js';
-import { memoryTracker } from './helpers.js';
+import { memoryTracker, useEmulator } from './helpers.js';
 
-let emu: Emulator;
-beforeAll(async () => {
-  emu = await startEmulator();
-});
-afterAll(() => emu.close());
-beforeEach(() => emu.reset());
+const emulator = useEmulator();
 
 const MODEL = 'claude-haiku-4-5';
 
 function setup(maxRetries = 0) {
   const { events, tracker } = memoryTracker();
-  const raw = new Anthropic({ apiKey: 'test', baseURL: emu.anthropicBaseURL, maxRetries, timeout: 5_000 });
+  const raw = new Anthropic({ apiKey: 'test', baseURL: emulator().anthropicBaseURL, maxRetries, timeout: 5_000 });
   const client = track(raw, { tracker, attributes: { agent: 'threads' } });
   return { client, events, tracker, done: () => tracker.flush() };
 }
@@ -35,7 +29,7 @@ describe('Anthropic message threads', () => {
     const second = await thread.send({ role: 'user', content: 'four' });
     expect(second.id).not.toBe(first.id);
     // The second turn continued the thread: only its new message was sent.
-    expect(emu.requests[1]!.body).toMatchObject({ thread: { type: 'continue', previous_message_id: first.id }, messages: [{ content: 'four' }] });
+    expect(emulator().requests[1]!.body).toMatchObject({ thread: { type: 'continue', previous_message_id: first.id }, messages: [{ content: 'four' }] });
     await done();
     expect(events).toHaveLength(2);
     expect(events[0]).toMatchObject({
@@ -52,7 +46,7 @@ describe('Anthropic message threads', () => {
 
   it('records a thread stream() turn from the SSE events, with time to first token', async () => {
     const { client, events, done } = setup();
-    emu.next({ usage: { cache_read_input_tokens: 40 } });
+    emulator().next({ usage: { cache_read_input_tokens: 40 } });
     const thread = client.beta.messages.thread({ model: MODEL, max_tokens: 64 });
     const texts: string[] = [];
     const stream = thread.stream({ role: 'user', content: 'a b' });
@@ -68,7 +62,7 @@ describe('Anthropic message threads', () => {
 
   it('records a thread stream cut off mid-way as incomplete, never priced', async () => {
     const { client, events, done } = setup();
-    emu.next({ cutAfter: 4 });
+    emulator().next({ cutAfter: 4 });
     const thread = client.beta.messages.thread({ model: MODEL, max_tokens: 64 });
     await expect(thread.stream({ role: 'user', content: 'x' }).finalMessage()).rejects.toThrow();
     await done();
@@ -80,10 +74,10 @@ describe('Anthropic message threads', () => {
 
   it('records a failed turn with its status, and a retried one once', async () => {
     const { client, events, done } = setup(1);
-    emu.next({ status: 500 }); // retried by the SDK: one call
+    emulator().next({ status: 500 }); // retried by the SDK: one call
     const thread = client.beta.messages.thread({ model: MODEL, max_tokens: 64 });
     await thread.send({ role: 'user', content: 'x' });
-    emu.next({ status: 400 }); // not retried
+    emulator().next({ status: 400 }); // not retried
     await expect(thread.send({ role: 'user', content: 'y' })).rejects.toThrow();
     await done();
     expect(events.map((e) => e.status)).toEqual(['ok', 'error']);
@@ -101,7 +95,7 @@ describe('beta.messages.toolRunner()', () => {
 
   it('records every round of the loop (tool call, then the answer), in the caller scope', async () => {
     const { client, events, done } = setup();
-    emu.next({ toolCall: { name: 'weather', arguments: '{"city":"Oslo"}' } });
+    emulator().next({ toolCall: { name: 'weather', arguments: '{"city":"Oslo"}' } });
     const replies: string[] = [];
     await withAttribution({ conversation: 'conv-9' }, async () => {
       const runner = client.beta.messages.toolRunner(
@@ -112,7 +106,7 @@ describe('beta.messages.toolRunner()', () => {
     });
     expect(replies).toEqual(['tool_use', 'end_turn']);
     // The second round carried the tool's result.
-    expect(JSON.stringify(emu.requests[1]!.body)).toContain('sunny in Oslo');
+    expect(JSON.stringify(emulator().requests[1]!.body)).toContain('sunny in Oslo');
     await done();
     expect(events).toHaveLength(2);
     expect(events.map((e) => e.status)).toEqual(['ok', 'ok']);
@@ -127,7 +121,7 @@ describe('beta.messages.toolRunner()', () => {
     const runner = client.beta.messages.toolRunner({ model: MODEL, max_tokens: 64, messages: [{ role: 'user', content: 'hi' }], tools: [weather], thread: false });
     const final = await runner.runUntilDone();
     expect(final.stop_reason).toBe('end_turn');
-    expect(emu.requests[0]!.body.thread).toBeUndefined();
+    expect(emulator().requests[0]!.body.thread).toBeUndefined();
     await done();
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ status: 'ok', usage: { input_tokens: 1, output_tokens: 5 } });
@@ -152,7 +146,7 @@ describe('beta.messages.toolRunner()', () => {
     const final = await thread.toolRunner().runUntilDone();
     expect(final.stop_reason).toBe('end_turn');
     await done();
-    expect(emu.requests[1]!.body).toMatchObject({ thread: { type: 'continue' }, messages: [{ content: 'second' }] });
+    expect(emulator().requests[1]!.body).toMatchObject({ thread: { type: 'continue' }, messages: [{ content: 'second' }] });
     expect(events.map((e) => [e.id, e.status])).toEqual([
       ['req_emu_1', 'ok'],
       ['req_emu_2', 'ok'],

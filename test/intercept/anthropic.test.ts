@@ -1,22 +1,16 @@
 /** The real `@anthropic-ai/sdk` against the local emulator, wrapped by track(). */
 import Anthropic from '@anthropic-ai/sdk';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { describe, expect, it } from 'vitest';
 import { track, withAttribution } from '../../src/intercept/index.js';
-import { memoryTracker, user } from './helpers.js';
+import { memoryTracker, useEmulator, user } from './helpers.js';
 
-let emu: Emulator;
-beforeAll(async () => {
-  emu = await startEmulator();
-});
-afterAll(() => emu.close());
-beforeEach(() => emu.reset());
+const emulator = useEmulator();
 
 const MODEL = 'claude-haiku-4-5';
 
 function setup() {
   const { events, tracker } = memoryTracker();
-  const client = track(new Anthropic({ apiKey: 'test', baseURL: emu.anthropicBaseURL, maxRetries: 2, timeout: 5_000 }), { tracker });
+  const client = track(new Anthropic({ apiKey: 'test', baseURL: emulator().anthropicBaseURL, maxRetries: 2, timeout: 5_000 }), { tracker });
   return { client, events, tracker, done: () => tracker.flush() };
 }
 
@@ -25,7 +19,7 @@ const CACHE_USAGE = { cache_read_input_tokens: 100, cache_creation_input_tokens:
 describe('Anthropic messages', () => {
   it('records messages.create with the raw usage (cache traffic, TTL split) and the request-id header', async () => {
     const { client, events, done } = setup();
-    emu.next({ usage: CACHE_USAGE });
+    emulator().next({ usage: CACHE_USAGE });
     const m = await client.messages.create({ model: MODEL, max_tokens: 64, messages: user('one two') });
     expect(m.content[0]).toMatchObject({ type: 'text' });
     await done();
@@ -42,7 +36,7 @@ describe('Anthropic messages', () => {
 
   it('records a streamed create from message_start + cumulative message_delta', async () => {
     const { client, events, done } = setup();
-    emu.next({ usage: { cache_read_input_tokens: 7 } });
+    emulator().next({ usage: { cache_read_input_tokens: 7 } });
     const stream = await client.messages.create({ model: MODEL, max_tokens: 64, messages: user('a b c'), stream: true });
     const types: string[] = [];
     for await (const e of stream) types.push(e.type);
@@ -77,7 +71,7 @@ describe('Anthropic messages', () => {
 
   it('records a cut-off stream as incomplete with the partial usage kept aside, never priced', async () => {
     const { client, events, done } = setup();
-    emu.next({ cutAfter: 4 });
+    emulator().next({ cutAfter: 4 });
     const stream = client.messages.stream({ model: MODEL, max_tokens: 64, messages: user('hi there') });
     await expect(stream.finalMessage()).rejects.toThrow();
     await done();
@@ -89,7 +83,7 @@ describe('Anthropic messages', () => {
 
   it('records an aborted MessageStream as incomplete', async () => {
     const { client, events, done } = setup();
-    emu.next({ eventDelayMs: 10 });
+    emulator().next({ eventDelayMs: 10 });
     const stream = client.messages.stream({ model: MODEL, max_tokens: 64, messages: user('hi') });
     stream.on('text', () => stream.abort());
     await expect(stream.done()).rejects.toThrow();
@@ -99,9 +93,9 @@ describe('Anthropic messages', () => {
 
   it('records retries once (529-style 500, then success) and a final failure with its status', async () => {
     const { client, events, done } = setup();
-    emu.next({ status: 500 });
+    emulator().next({ status: 500 });
     await client.messages.create({ model: MODEL, max_tokens: 8, messages: user('x') });
-    emu.next({ status: 429, times: 3 });
+    emulator().next({ status: 429, times: 3 });
     await expect(client.messages.create({ model: MODEL, max_tokens: 8, messages: user('x') })).rejects.toMatchObject({ status: 429 });
     await done();
     expect(events.map((e) => [e.id, e.status, e.metadata?.http_status])).toEqual([
@@ -121,6 +115,6 @@ describe('Anthropic messages', () => {
     const { client } = setup();
     expect(client.messages.batches).toBeDefined();
     expect(typeof client.messages.countTokens).toBe('function');
-    expect(client.baseURL).toBe(emu.anthropicBaseURL);
+    expect(client.baseURL).toBe(emulator().anthropicBaseURL);
   });
 });

@@ -4,15 +4,14 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createBudgets, type Budgets } from '../../src/alerts/index.js';
-import { startEmulator, type Emulator } from '../../src/emulator/index.js';
 import { RatecardError } from '../../src/errors/index.js';
 import { createTracker, track, withAttribution, type BudgetGuard, type Tracker } from '../../src/intercept/index.js';
 import { createLedger, type Ledger } from '../../src/ledger/index.js';
 import { loadRatecard } from '../../src/ratecard.js';
 import { createMemoryStorage } from '../../src/storage/memory.js';
-import { user } from './helpers.js';
+import { useEmulator, user } from './helpers.js';
 
 // $0.001 per token in or out; the emulator bills the words of the request and 5 reply words.
 const SOURCE = `ratecard "guard-test"
@@ -33,12 +32,7 @@ budget "cust" per customer yearly 0.010 {
 }
 `;
 
-let emu: Emulator;
-beforeAll(async () => {
-  emu = await startEmulator();
-});
-afterAll(() => emu.close());
-beforeEach(() => emu.reset());
+const emulator = useEmulator();
 
 interface Setup {
   ledger: Ledger;
@@ -52,8 +46,8 @@ function setup(extra: { estimate?: (request: unknown) => string } = {}): Setup {
   const ledger = createLedger({ storage: createMemoryStorage(), ratecard: loadRatecard(SOURCE) });
   const budgets = createBudgets({ ledger });
   const tracker = createTracker({ recorder: ledger });
-  const openai = track(new OpenAI({ apiKey: 't', baseURL: emu.openaiBaseURL, maxRetries: 0 }), { tracker, budgets, attributes: { customer: 'acme' }, ...extra });
-  const anthropic = track(new Anthropic({ apiKey: 't', baseURL: emu.anthropicBaseURL, maxRetries: 0 }), { tracker, budgets, attributes: { customer: 'acme' }, ...extra });
+  const openai = track(new OpenAI({ apiKey: 't', baseURL: emulator().openaiBaseURL, maxRetries: 0 }), { tracker, budgets, attributes: { customer: 'acme' }, ...extra });
+  const anthropic = track(new Anthropic({ apiKey: 't', baseURL: emulator().anthropicBaseURL, maxRetries: 0 }), { tracker, budgets, attributes: { customer: 'acme' }, ...extra });
   return { ledger, budgets, tracker, openai, anthropic };
 }
 
@@ -87,7 +81,7 @@ describe('budget guard', () => {
     await tracker.flush();
     await budgets.refresh();
     expect(budgets.spent('cust', 'acme')).toBe('0.016');
-    expect(emu.requests).toHaveLength(2);
+    expect(emulator().requests).toHaveLength(2);
 
     await budgetError(chat(openai));
     await budgetError(chat(openai).withResponse());
@@ -103,7 +97,7 @@ describe('budget guard', () => {
 
     await tracker.flush();
     // None of the refused calls reached the emulator, and none was recorded.
-    expect(emu.requests).toHaveLength(2);
+    expect(emulator().requests).toHaveLength(2);
     expect(tracker.stats()).toMatchObject({ pushed: 2, recorded: 2, inflight: 0, internal_errors: 0 });
     await budgets.refresh();
     expect(budgets.spent('cust', 'acme')).toBe('0.016');
@@ -115,7 +109,7 @@ describe('budget guard', () => {
     await chat(openai);
     await tracker.flush();
     await budgetError(chat(openai));
-    expect(emu.requests).toHaveLength(2);
+    expect(emulator().requests).toHaveLength(2);
 
     await chat(openai, { ratecard: { customer: 'globex' } });
     await withAttribution({ customer: 'initech' }, async () => {
@@ -125,7 +119,7 @@ describe('budget guard', () => {
     await anthropic.messages.stream({ model: 'claude-haiku-4-5', max_tokens: 16, messages: user('hi') }, { ratecard: { customer: 'umbrella' } } as object).finalMessage();
     await budgetError(anthropic.messages.stream({ model: 'claude-haiku-4-5', max_tokens: 16, messages: user('hi') }).finalMessage(), true);
     await tracker.flush();
-    expect(emu.requests).toHaveLength(5);
+    expect(emulator().requests).toHaveLength(5);
     expect(tracker.stats()).toMatchObject({ pushed: 5, recorded: 5, failed: 0, internal_errors: 0 });
   });
 
@@ -136,20 +130,20 @@ describe('budget guard', () => {
     for await (const c of s) text += c.choices[0]?.delta.content ?? '';
     expect(text).toContain('emulator');
     await tracker.flush();
-    const e = await ledger.get(emu.requests[0]!.requestId);
+    const e = await ledger.get(emulator().requests[0]!.requestId);
     expect(e?.rating.status).toBe('priced');
     expect(e?.attributes).toMatchObject({ customer: 'acme' });
   });
 
   it('reserve then settle: an estimate is held during the call, so concurrent calls cannot jointly overspend', async () => {
     const { budgets, tracker, openai } = setup({ estimate: () => '0.006' });
-    emu.next({ delayMs: 50, times: 2 });
+    emulator().next({ delayMs: 50, times: 2 });
     // Two concurrent calls: the first holds 0.006 of 0.010, the second would exceed the limit.
     const results = await Promise.allSettled([chat(openai), chat(openai)]);
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
     const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
     expect((refused.reason as RatecardError).code).toBe('budget_exceeded');
-    expect(emu.requests).toHaveLength(1);
+    expect(emulator().requests).toHaveLength(1);
     await tracker.flush();
     await new Promise((r) => setTimeout(r, 10));
     // Settled: the hold is gone and the recorded $0.008 counts.
@@ -159,7 +153,7 @@ describe('budget guard', () => {
 
   it('a hold is released when the call fails', async () => {
     const { budgets, tracker, openai } = setup({ estimate: () => '0.006' });
-    emu.next({ status: 500 });
+    emulator().next({ status: 500 });
     await expect(chat(openai)).rejects.toThrow();
     await tracker.flush();
     const status = (await budgets.check({ customer: 'acme' })).budgets[0]!;
@@ -169,17 +163,17 @@ describe('budget guard', () => {
   it('a throwing guard fails the call closed; the call is not sent', async () => {
     const tracker = createTracker({ recorder: { record: () => undefined } });
     const guard: BudgetGuard = { assertWithinBudget: () => Promise.reject(new Error('ledger down')) };
-    const openai = track(new OpenAI({ apiKey: 't', baseURL: emu.openaiBaseURL, maxRetries: 0 }), { tracker, budgets: guard });
+    const openai = track(new OpenAI({ apiKey: 't', baseURL: emulator().openaiBaseURL, maxRetries: 0 }), { tracker, budgets: guard });
     await expect(chat(openai)).rejects.toThrow('ledger down');
-    expect(emu.requests).toHaveLength(0);
+    expect(emulator().requests).toHaveLength(0);
   });
 
   it('without budgets nothing changes: the SDK promise itself is returned', async () => {
     const tracker = createTracker({ recorder: { record: () => undefined } });
-    const openai = track(new OpenAI({ apiKey: 't', baseURL: emu.openaiBaseURL, maxRetries: 0 }), { tracker });
+    const openai = track(new OpenAI({ apiKey: 't', baseURL: emulator().openaiBaseURL, maxRetries: 0 }), { tracker });
     const p = chat(openai);
     expect(p.constructor.name).toBe('APIPromise');
     await p;
-    expect(emu.requests).toHaveLength(1);
+    expect(emulator().requests).toHaveLength(1);
   });
 });

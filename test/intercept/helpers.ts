@@ -1,3 +1,5 @@
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { startEmulator, type Emulator } from '../../src/emulator/index.js';
 import { createTracker, type Tracker } from '../../src/intercept/index.js';
 import type { UsageEvent } from '../../src/ledger/event.js';
 
@@ -18,3 +20,17 @@ export const until = async (cond: () => boolean, ms = 3_000): Promise<void> => {
     await new Promise((r) => setTimeout(r, 5));
   }
 };
+
+/** The provider emulator for this test file, started once and reset before each test: `emulator()`. */
+export function useEmulator(): () => Emulator {
+  let emu: Emulator | undefined;
+  beforeAll(async () => {
+    emu = await startEmulator();
+  });
+  afterAll(() => emu?.close());
+  beforeEach(() => emu?.reset());
+  return () => {
+    if (!emu) throw new Error('the emulator is started in beforeAll: call emulator() inside a test');
+    return emu;
+  };
+}

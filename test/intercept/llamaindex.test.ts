@@ -7,23 +7,17 @@ import Anthropic from '@anthropic-ai/sdk';
 import { wrapLLMEvent } from '@llamaindex/core/decorator';
 import { Settings } from '@llamaindex/core/global';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { describe, expect, it } from 'vitest';
 import { withAttribution } from '../../src/intercept/index.js';
 import { instrumentLlamaIndex } from '../../src/intercept/llamaindex.js';
-import { memoryTracker } from './helpers.js';
+import { memoryTracker, useEmulator } from './helpers.js';
 
-let emu: Emulator;
-beforeAll(async () => {
-  emu = await startEmulator();
-});
-afterAll(() => emu.close());
-beforeEach(() => emu.reset());
+const emulator = useEmulator();
 
 type Params = { messages: { role: string; content: string }[]; stream?: boolean };
 
 function openaiLLM() {
-  const client = new OpenAI({ apiKey: 't', baseURL: emu.openaiBaseURL, maxRetries: 0 });
+  const client = new OpenAI({ apiKey: 't', baseURL: emulator().openaiBaseURL, maxRetries: 0 });
   const chat = async function (params: Params): Promise<unknown> {
     const messages = params.messages as OpenAI.ChatCompletionMessageParam[];
     if (!params.stream) {
@@ -41,7 +35,7 @@ function openaiLLM() {
 }
 
 function anthropicLLM() {
-  const client = new Anthropic({ apiKey: 't', baseURL: emu.anthropicBaseURL, maxRetries: 0 });
+  const client = new Anthropic({ apiKey: 't', baseURL: emulator().anthropicBaseURL, maxRetries: 0 });
   const chat = async function (params: Params): Promise<unknown> {
     const stream = await client.messages.create({ model: 'claude-haiku-4-5', max_tokens: 32, messages: params.messages as Anthropic.MessageParam[], stream: true });
     return (async function* () {
@@ -104,7 +98,7 @@ describe('instrumentLlamaIndex', () => {
   it('records a call that never ends (LlamaIndex has no error event) as incomplete on detach', async () => {
     const { events, tracker } = memoryTracker();
     const { detach } = instrumentLlamaIndex(Settings.callbackManager, { tracker });
-    emu.next({ status: 500 });
+    emulator().next({ status: 500 });
     await expect(openaiLLM()(ask('x'))).rejects.toThrow();
     await tick();
     detach();

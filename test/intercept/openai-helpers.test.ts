@@ -3,21 +3,15 @@
  * responses.parse/stream — recorded through the wrapper (real `openai` SDK, local emulator).
  */
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { describe, expect, it } from 'vitest';
 import { track, withAttribution } from '../../src/intercept/index.js';
-import { memoryTracker, user } from './helpers.js';
+import { memoryTracker, useEmulator, user } from './helpers.js';
 
-let emu: Emulator;
-beforeAll(async () => {
-  emu = await startEmulator();
-});
-afterAll(() => emu.close());
-beforeEach(() => emu.reset());
+const emulator = useEmulator();
 
 function setup() {
   const { events, tracker } = memoryTracker();
-  const client = track(new OpenAI({ apiKey: 'test', baseURL: emu.openaiBaseURL, maxRetries: 2, timeout: 5_000 }), { tracker, attributes: { customer: 'acme' } });
+  const client = track(new OpenAI({ apiKey: 'test', baseURL: emulator().openaiBaseURL, maxRetries: 2, timeout: 5_000 }), { tracker, attributes: { customer: 'acme' } });
   return { client, events, tracker, done: () => tracker.flush() };
 }
 
@@ -32,7 +26,7 @@ describe('OpenAI helpers', () => {
     expect(events[0]).toMatchObject({ id: 'parse-1', status: 'ok', model: 'gpt-4o', attributes: { customer: 'acme', agent: 'parser' }, usage: { prompt_tokens: 2, completion_tokens: 5 } });
     expect(events[0]!.metadata).toMatchObject({ api: 'chat.completions', request_id: 'req_emu_1' });
     // The option never reaches the wire.
-    expect(JSON.stringify(emu.requests[0]!.body)).not.toContain('ratecard');
+    expect(JSON.stringify(emulator().requests[0]!.body)).not.toContain('ratecard');
   });
 
   it('chat.completions.parse with .withResponse() records once', async () => {
@@ -57,12 +51,12 @@ describe('OpenAI helpers', () => {
     expect(events[0]).toMatchObject({ id: 'stream-1', status: 'ok', model: 'gpt-4o-mini', attributes: { customer: 'acme', task: 'summary' }, usage: { prompt_tokens: 3, completion_tokens: 5 } });
     expect(events[0]!.metadata).toMatchObject({ stream: 'true', request_id: 'req_emu_1' });
     expect(events[0]!.ttft_ms).toBeGreaterThan(0);
-    expect(emu.requests[0]!.body.stream_options).toEqual({ include_usage: true });
+    expect(emulator().requests[0]!.body.stream_options).toEqual({ include_usage: true });
   });
 
   it('chat.completions.stream() aborted mid-way is recorded as incomplete, not priced', async () => {
     const { client, events, done } = setup();
-    emu.next({ eventDelayMs: 20 });
+    emulator().next({ eventDelayMs: 20 });
     const stream = client.chat.completions.stream({ model: 'gpt-4o', messages: user('a') });
     stream.on('content', () => stream.abort());
     await expect(stream.finalChatCompletion()).rejects.toThrow();
@@ -74,7 +68,7 @@ describe('OpenAI helpers', () => {
 
   it('chat.completions.runTools: every round is its own event; the per-call id goes to the first only', async () => {
     const { client, events, done } = setup();
-    emu.next({ toolCall: { name: 'lookup', arguments: '{"q":"x"}' } });
+    emulator().next({ toolCall: { name: 'lookup', arguments: '{"q":"x"}' } });
     const calls: string[] = [];
     const runner = client.chat.completions.runTools(
       {

@@ -1,21 +1,15 @@
 /** The real `openai` SDK against the local emulator, wrapped by track(). */
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { describe, expect, it } from 'vitest';
 import { track, withAttribution, wrapOpenAI, createTracker } from '../../src/intercept/index.js';
 import { isRatecardError } from '../../src/errors/index.js';
-import { memoryTracker, user } from './helpers.js';
+import { memoryTracker, useEmulator, user } from './helpers.js';
 
-let emu: Emulator;
-beforeAll(async () => {
-  emu = await startEmulator();
-});
-afterAll(() => emu.close());
-beforeEach(() => emu.reset());
+const emulator = useEmulator();
 
 function setup(attributes?: Record<string, string>) {
   const { events, tracker } = memoryTracker();
-  const raw = new OpenAI({ apiKey: 'test', baseURL: emu.openaiBaseURL, maxRetries: 2, timeout: 5_000 });
+  const raw = new OpenAI({ apiKey: 'test', baseURL: emulator().openaiBaseURL, maxRetries: 2, timeout: 5_000 });
   const client = track(raw, { tracker, attributes });
   return { raw, client, events, tracker, done: () => tracker.flush() };
 }
@@ -40,7 +34,7 @@ describe('OpenAI chat.completions', () => {
     const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: user('a b'), stream: true });
     const chunks = [];
     for await (const c of stream) chunks.push(c);
-    expect(emu.requests[0]!.body.stream_options).toEqual({ include_usage: true });
+    expect(emulator().requests[0]!.body.stream_options).toEqual({ include_usage: true });
     expect(chunks.every((c) => c.choices.length > 0)).toBe(true);
     expect(chunks.every((c) => !c.usage)).toBe(true);
     expect(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe('Hello from the ratecard emulator ');
@@ -107,7 +101,7 @@ describe('OpenAI chat.completions', () => {
 
   it('records an abandoned stream (break) as incomplete, from finally', async () => {
     const { client, events, done, tracker } = setup();
-    emu.next({ eventDelayMs: 5 });
+    emulator().next({ eventDelayMs: 5 });
     const stream = await client.chat.completions.create({ model: 'gpt-4o', messages: user('x'), stream: true });
     for await (const _ of stream) break;
     await done();
@@ -118,7 +112,7 @@ describe('OpenAI chat.completions', () => {
 
   it('records a stream aborted through its controller as incomplete', async () => {
     const { client, events, done } = setup();
-    emu.next({ eventDelayMs: 5 });
+    emulator().next({ eventDelayMs: 5 });
     const stream = await client.chat.completions.create({ model: 'gpt-4o', messages: user('x'), stream: true });
     let n = 0;
     for await (const _ of stream) if (++n === 2) stream.controller.abort();
@@ -128,7 +122,7 @@ describe('OpenAI chat.completions', () => {
 
   it('records a cut-off stream as incomplete and still throws the SDK error to the caller', async () => {
     const { client, events, done } = setup();
-    emu.next({ cutAfter: 3 });
+    emulator().next({ cutAfter: 3 });
     const stream = await client.chat.completions.create({ model: 'gpt-4o', messages: user('x'), stream: true });
     await expect(async () => {
       for await (const _ of stream);
@@ -140,10 +134,10 @@ describe('OpenAI chat.completions', () => {
 
   it('records SDK retries (429, 429, 200) once, keyed by the final request id', async () => {
     const { client, events, done } = setup();
-    emu.next({ status: 429, times: 2 });
+    emulator().next({ status: 429, times: 2 });
     const r = await client.chat.completions.create({ model: 'gpt-4o', messages: user('x') });
     expect(r.id).toBe('chatcmpl-emu-3');
-    expect(emu.requests.map((q) => q.retry)).toEqual([0, 1, 2]);
+    expect(emulator().requests.map((q) => q.retry)).toEqual([0, 1, 2]);
     await done();
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ id: 'req_emu_3', status: 'ok' });
@@ -151,7 +145,7 @@ describe('OpenAI chat.completions', () => {
 
   it('records a call that fails after its retries as error with the HTTP status', async () => {
     const { client, events, done } = setup();
-    emu.next({ status: 500, times: 3 });
+    emulator().next({ status: 500, times: 3 });
     await expect(client.chat.completions.create({ model: 'gpt-4o', messages: user('x') })).rejects.toMatchObject({ status: 500 });
     await done();
     expect(events).toHaveLength(1);
@@ -161,7 +155,7 @@ describe('OpenAI chat.completions', () => {
 
   it('records a non-streamed call aborted by the caller as incomplete (it may still be billed)', async () => {
     const { client, events, done } = setup();
-    emu.next({ delayMs: 200 });
+    emulator().next({ delayMs: 200 });
     const ac = new AbortController();
     const p = client.chat.completions.create({ model: 'gpt-4o', messages: user('x') }, { signal: ac.signal });
     setTimeout(() => ac.abort(), 20);
@@ -177,7 +171,7 @@ describe('OpenAI chat.completions', () => {
     await withAttribution({ conversation: 'conv-1', agent: 'a1', tags: ['scope'] }, () =>
       client.chat.completions.create({ model: 'gpt-4o', messages: user('x') }, opts as object),
     );
-    expect(emu.requests.some((r) => r.headers['x-probe'] === '1')).toBe(true);
+    expect(emulator().requests.some((r) => r.headers['x-probe'] === '1')).toBe(true);
     expect(opts.ratecard).toBeDefined(); // the caller's object is not mutated
     await done();
     expect(events[0]).toMatchObject({
@@ -188,7 +182,7 @@ describe('OpenAI chat.completions', () => {
 
   it('never throws into the caller when the recorder fails', async () => {
     const tracker = createTracker({ recorder: { record: () => { throw new Error('ledger down'); } } });
-    const client = wrapOpenAI(new OpenAI({ apiKey: 't', baseURL: emu.openaiBaseURL }), { tracker });
+    const client = wrapOpenAI(new OpenAI({ apiKey: 't', baseURL: emulator().openaiBaseURL }), { tracker });
     const r = await client.chat.completions.create({ model: 'gpt-4o', messages: user('x') });
     expect(r.usage?.total_tokens).toBe(6);
     await tracker.flush();
@@ -251,7 +245,7 @@ describe('the proxy', () => {
       expect(isRatecardError(e) && e.code).toBe('track_unsupported_client');
     }
     try {
-      track(new OpenAI({ apiKey: 'x', baseURL: emu.openaiBaseURL }), {});
+      track(new OpenAI({ apiKey: 'x', baseURL: emulator().openaiBaseURL }), {});
       expect.unreachable();
     } catch (e) {
       expect(isRatecardError(e) && e.code).toBe('track_missing_recorder');

@@ -7,22 +7,16 @@
 import Anthropic from '@anthropic-ai/sdk';
 import fc from 'fast-check';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { describe, expect, it } from 'vitest';
 import { track } from '../../src/intercept/index.js';
 import { sseData } from '../../src/intercept/raw-response.js';
-import { memoryTracker, until, user } from './helpers.js';
+import { memoryTracker, until, useEmulator, user } from './helpers.js';
 
-let emu: Emulator;
-beforeAll(async () => {
-  emu = await startEmulator();
-});
-afterAll(() => emu.close());
-beforeEach(() => emu.reset());
+const emulator = useEmulator();
 
 function openai() {
   const { events, tracker } = memoryTracker();
-  const client = track(new OpenAI({ apiKey: 'test', baseURL: emu.openaiBaseURL, maxRetries: 0, timeout: 5_000 }), { tracker, attributes: { customer: 'gw' } });
+  const client = track(new OpenAI({ apiKey: 'test', baseURL: emulator().openaiBaseURL, maxRetries: 0, timeout: 5_000 }), { tracker, attributes: { customer: 'gw' } });
   return { client, events, tracker };
 }
 
@@ -63,7 +57,7 @@ describe('asResponse(): the raw response is passed on and the call recorded with
 
   it('a stream cut off mid-way is incomplete, never priced as 0', async () => {
     const { client, events, tracker } = openai();
-    emu.next({ cutAfter: 3 });
+    emulator().next({ cutAfter: 3 });
     const res = await client.chat.completions.create({ model: 'gpt-4o', messages: user('x'), stream: true }).asResponse();
     await res.text().catch(() => undefined);
     await settled(tracker);
@@ -87,8 +81,8 @@ describe('asResponse(): the raw response is passed on and the call recorded with
 
   it('Anthropic: a raw SSE body is read through the Messages observer', async () => {
     const { events, tracker } = memoryTracker();
-    const client = track(new Anthropic({ apiKey: 'test', baseURL: emu.anthropicBaseURL, maxRetries: 0, timeout: 5_000 }), { tracker });
-    emu.next({ usage: { cache_read_input_tokens: 7 } });
+    const client = track(new Anthropic({ apiKey: 'test', baseURL: emulator().anthropicBaseURL, maxRetries: 0, timeout: 5_000 }), { tracker });
+    emulator().next({ usage: { cache_read_input_tokens: 7 } });
     const res = await client.messages.create({ model: 'claude-haiku-4-5', max_tokens: 64, messages: user('a b c'), stream: true }).asResponse();
     expect(await res.text()).toContain('event: message_stop');
     await settled(tracker);
