@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,6 +41,25 @@ async function writeLedger(path: string, count: number): Promise<EntryRecord[]> 
 describe('file storage', () => {
   it('computes the standard CRC-32', () => {
     expect(crc32(Buffer.from('123456789'))).toBe(0xcbf43926);
+  });
+
+  it('CRC-32 of any range equals the bitwise definition', () => {
+    const reference = (bytes: Uint8Array): number => {
+      let c = 0xffffffff;
+      for (const b of bytes) {
+        c ^= b;
+        for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      }
+      return (c ^ 0xffffffff) >>> 0;
+    };
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), fc.nat(), fc.nat(), (bytes, a, b) => {
+        const buf = Buffer.from(bytes);
+        const start = bytes.length ? a % (bytes.length + 1) : 0;
+        const end = start + (bytes.length - start ? b % (bytes.length - start + 1) : 0);
+        expect(crc32(buf, start, end)).toBe(reference(buf.subarray(start, end)));
+      }),
+    );
   });
 
   it('persists across reopen, including meta', async () => {

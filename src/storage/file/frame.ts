@@ -6,25 +6,18 @@
  * JSON escapes every newline inside strings, so a line boundary is always a record
  * boundary; the CRC catches torn and corrupt lines. The file starts with a header line.
  */
+import * as zlib from 'node:zlib';
 import type { EntryRecord } from '../types.js';
 
 export const HEADER = 'RATECARD-LEDGER 1\n';
 
-const TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
+// zlib's own CRC-32 (Node ≥ 20.15; the package needs ≥ 20.19): twice the speed of the table
+// loop this replaced, which was half of the time it took to open a file ledger.
+const zlibCrc32 = (zlib as unknown as { crc32: (data: Uint8Array) => number }).crc32;
 
 /** CRC-32 (IEEE 802.3), as zlib computes it. */
 export function crc32(bytes: Uint8Array, start = 0, end = bytes.length): number {
-  let c = 0xffffffff;
-  for (let i = start; i < end; i++) c = TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
+  return zlibCrc32(start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end));
 }
 
 export function encodeRecord(r: EntryRecord): Buffer {
