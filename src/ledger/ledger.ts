@@ -264,13 +264,17 @@ export class Ledger {
     return decodeIfAny(await this.storage.getByKey(key), this.cipher);
   }
 
-  /** Every entry from `from` (seq, default 1) on, in order, read page by page. */
-  async *entries(options: { from?: number } = {}): AsyncIterable<LedgerEntry> {
+  /**
+   * Every entry from `from` (seq, default 1) on, in order, read page by page; with
+   * `bodyIncludes`, only those whose stored body contains that text (the rest are not decoded).
+   */
+  async *entries(options: { from?: number; bodyIncludes?: string } = {}): AsyncIterable<LedgerEntry> {
     if (!this.ready) await this.open();
     let seq = options.from ?? 1;
+    const needle = options.bodyIncludes;
     for (;;) {
       const page = await this.storage.read(seq, PAGE);
-      for (const r of page) yield decodeRecord(r, this.cipher);
+      for (const r of page) if (needle === undefined || r.body.includes(needle)) yield decodeRecord(r, this.cipher);
       if (page.length < PAGE) return;
       seq = page[page.length - 1]!.seq + 1;
     }
@@ -316,7 +320,10 @@ export class Ledger {
     if (this.encryptedWithoutKey) throw new RatecardError('encryption_key_required', 'this ledger holds encrypted attribution: pass the `encryption` key to build invoices');
     const document = input.document ?? documentOf(this.ratecard);
     const entries: LedgerEntry[] = [];
-    for await (const e of this.entries()) if (e.attributes?.customer === input.customer) entries.push(e);
+    // Bodies are canonical JSON: an entry of this customer holds `"customer":<its JSON string>`
+    // verbatim, so the others are skipped undecoded (attribution sealed: decode them all).
+    const needle = this.cipher ? undefined : `"customer":${JSON.stringify(input.customer)}`;
+    for await (const e of this.entries(needle === undefined ? {} : { bodyIncludes: needle })) if (e.attributes?.customer === input.customer) entries.push(e);
     return buildInvoice(entries, { ...input, ...(document ? { document } : {}) });
   }
 
