@@ -15,7 +15,7 @@ import { Dec, parseDecimal, ZERO, type Decimal } from '../money/index.js';
 import type { Budget, PricingDocument } from '../pricing/document.js';
 import { RatecardError } from '../errors/index.js';
 import { canonicalJson, sha256Hex } from '../ledger/canonical-json.js';
-import { entryHashAt, jsonInSlices, loadCheckpoint, saveCheckpoint } from '../ledger/checkpoint.js';
+import { checkpointInterval, jsonInSlices, loadCheckpoint, saveCheckpoint } from '../ledger/checkpoint.js';
 import { alertKey, appendAlert } from './alert-record.js';
 import { Holds } from './reservations.js';
 import { budgetValue, cellKey, compileBudgets, fmt, SpendBook, type CompiledBudget } from './spend.js';
@@ -84,9 +84,7 @@ export class Budgets {
     const budgets = options.budgets ?? documentBudgets(options.ledger);
     this.compiled = compileBudgets(budgets);
     this.book = new SpendBook(this.compiled);
-    const every = options.checkpointEvery ?? 50_000;
-    if (every !== false && !(Number.isSafeInteger(every) && every >= 1)) throw new RatecardError('budget_invalid', `checkpointEvery must be a positive integer or false, got ${String(every)}`);
-    this.checkpointEvery = every === false ? undefined : every;
+    this.checkpointEvery = checkpointInterval(options.checkpointEvery, 'budget_invalid');
     this.fingerprint = sha256Hex(canonicalJson(this.compiled.map((c) => ({ id: c.id, budget: c.budget }))));
     this.clock = options.clock ?? (() => new Date());
     this.holds = new Holds(() => this.clock().getTime());
@@ -161,8 +159,7 @@ export class Budgets {
     const storage = this.ledger.storage;
     void (async () => {
       const stateJson = `{"budgets":${JSON.stringify(this.fingerprint)},"cells":${await jsonInSlices(cells)},"fired":${await jsonInSlices(fired)}}`;
-      const hash = await entryHashAt(storage, seq);
-      if (hash !== undefined) await saveCheckpoint(storage, BUDGETS_CHECKPOINT, { seq, hash, stateJson }, this.ledger.cipher);
+      await saveCheckpoint(storage, BUDGETS_CHECKPOINT, seq, stateJson, this.ledger.cipher);
     })().catch(() => undefined);
   }
 

@@ -11,6 +11,7 @@
  * means a full replay. With encryption the checkpoint (which names attribute values, e.g.
  * customers) is sealed like attribution.
  */
+import { RatecardError } from '../errors/index.js';
 import type { LedgerStorage } from '../storage/types.js';
 import type { Cipher, Sealed } from './encryption.js';
 
@@ -23,13 +24,24 @@ interface CheckpointBody {
   state: unknown;
 }
 
+/** The `checkpointEvery` option: a positive integer (default 50000), or undefined for `false` (checkpoints off). */
+export function checkpointInterval(value: number | false | undefined, code: string): number | undefined {
+  const every = value ?? 50_000;
+  if (every === false) return undefined;
+  if (!(Number.isSafeInteger(every) && every >= 1)) throw new RatecardError(code, `checkpointEvery must be a positive integer or false, got ${String(every)}`);
+  return every;
+}
+
 /**
- * Save a state (given as its JSON text, see jsonInSlices) as of entry `seq`, whose hash is
- * `hash`, under the meta `name` (a `bulk:` name: storages keep those apart).
+ * Save a state (given as its JSON text, see jsonInSlices) as of entry `seq` under the meta
+ * `name` (a `bulk:` name: storages keep those apart). False when that entry is not there.
  */
-export async function saveCheckpoint(storage: LedgerStorage, name: string, point: { seq: number; hash: string; stateJson: string }, cipher: Cipher | undefined): Promise<void> {
-  const text = `{"v":${VERSION},"seq":${point.seq},"hash":${JSON.stringify(point.hash)},"state":${point.stateJson}}`;
+export async function saveCheckpoint(storage: LedgerStorage, name: string, seq: number, stateJson: string, cipher: Cipher | undefined): Promise<boolean> {
+  const [entry] = await storage.read(seq, 1);
+  if (entry?.seq !== seq) return false;
+  const text = `{"v":${VERSION},"seq":${seq},"hash":${JSON.stringify(entry.hash)},"state":${stateJson}}`;
   await storage.setMeta(name, cipher ? JSON.stringify({ sealed: cipher.seal(text) }) : text);
+  return true;
 }
 
 /** `JSON.stringify(items)`, a slice at a time (yielding between), so a large state never stalls the event loop for long. */
@@ -70,10 +82,4 @@ export async function loadCheckpoint<T>(storage: LedgerStorage, name: string, ci
     // Unreadable (corrupt JSON, a key that does not open it, a bad decimal): a full replay.
     return undefined;
   }
-}
-
-/** The hash of entry `seq`, to save a checkpoint as of it (undefined if it is not there). */
-export async function entryHashAt(storage: LedgerStorage, seq: number): Promise<string | undefined> {
-  const [entry] = await storage.read(seq, 1);
-  return entry?.seq === seq ? entry.hash : undefined;
 }

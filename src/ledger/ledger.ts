@@ -13,7 +13,7 @@ import { listPriceRater } from '../quote.js';
 import type { Period, PricingDocument } from '../pricing/document.js';
 import type { EntryRecord, Head, LedgerStorage } from '../storage/types.js';
 import { Aggregates, type AggregateSnapshot } from './aggregates.js';
-import { entryHashAt, jsonInSlices, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { checkpointInterval, jsonInSlices, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
 import { createCipher, type Cipher, type EncryptionOptions } from './encryption.js';
 import { buildRecord, decodeRecord, entryPayload, type LedgerEntry } from './entry.js';
@@ -57,6 +57,8 @@ export interface OpenStats {
 interface Pending { key: string; payload: EventPayload; payloadHash: string; resolve: (e: LedgerEntry) => void; reject: (e: unknown) => void }
 
 const MAX_BATCH = 4096;
+const PAGE = 10_000;
+
 /** Where the aggregates checkpoint is kept (`bulk:`: apart from small meta such as sync cursors). */
 export const AGGREGATES_CHECKPOINT = 'bulk:aggregates-checkpoint';
 
@@ -64,7 +66,6 @@ interface AggregatesState {
   attributes: string[];
   cells: AggregateSnapshot[];
 }
-const PAGE = 10_000;
 
 export class Ledger {
   readonly storage: LedgerStorage;
@@ -97,9 +98,7 @@ export class Ledger {
     this.period = ledgerPeriod(documentOf(options.ratecard), options.period);
     this.aggregateBy = [...new Set([PERIOD_ATTRIBUTE, ...(options.aggregateBy ?? [])])];
     this.aggs = new Aggregates(this.aggregateBy);
-    const every = options.checkpointEvery ?? 50_000;
-    if (every !== false && !(Number.isSafeInteger(every) && every >= 1)) throw new RatecardError('ledger_invalid_option', `checkpointEvery must be a positive integer or false, got ${String(every)}`);
-    this.checkpointEvery = every === false ? undefined : every;
+    this.checkpointEvery = checkpointInterval(options.checkpointEvery, 'ledger_invalid_option');
   }
 
   /** Open the storage (recovery, migrations) and rebuild aggregates by replaying every entry. Called lazily by every method. */
@@ -151,10 +150,7 @@ export class Ledger {
     this.checkpointing = (async () => {
       try {
         const stateJson = `{"attributes":${JSON.stringify(aggs.attributes)},"cells":${await jsonInSlices(await cells)}}`;
-        const hash = await entryHashAt(this.storage, seq);
-        if (hash === undefined) return;
-        await saveCheckpoint(this.storage, AGGREGATES_CHECKPOINT, { seq, hash, stateJson }, this.cipher);
-        this.checkpointSeq = Math.max(this.checkpointSeq, seq);
+        if (await saveCheckpoint(this.storage, AGGREGATES_CHECKPOINT, seq, stateJson, this.cipher)) this.checkpointSeq = Math.max(this.checkpointSeq, seq);
       } catch {
         // a cache: the next open replays from the previous checkpoint
       } finally {
@@ -268,7 +264,7 @@ export class Ledger {
    * Every entry from `from` (seq, default 1) on, in order, read page by page; with
    * `bodyIncludes`, only those whose stored body contains that text (the rest are not decoded).
    */
-  async *entries(options: { from?: number; bodyIncludes?: string } = {}): AsyncIterable<LedgerEntry> {
+  async *entries(options: { from?: number; bodyIncludes?: string | undefined } = {}): AsyncIterable<LedgerEntry> {
     if (!this.ready) await this.open();
     let seq = options.from ?? 1;
     const needle = options.bodyIncludes;
@@ -323,7 +319,7 @@ export class Ledger {
     // Bodies are canonical JSON: an entry of this customer holds `"customer":<its JSON string>`
     // verbatim, so the others are skipped undecoded (attribution sealed: decode them all).
     const needle = this.cipher ? undefined : `"customer":${JSON.stringify(input.customer)}`;
-    for await (const e of this.entries(needle === undefined ? {} : { bodyIncludes: needle })) if (e.attributes?.customer === input.customer) entries.push(e);
+    for await (const e of this.entries({ bodyIncludes: needle })) if (e.attributes?.customer === input.customer) entries.push(e);
     return buildInvoice(entries, { ...input, ...(document ? { document } : {}) });
   }
 
