@@ -125,7 +125,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       for (const d of await outbox.deadLetters()) io.stdout(`${JSON.stringify(d)}\n`);
       return EXIT_OK;
     }
-    const from = await startedCursor(outbox);
+    await outbox.start();
+    const from = outbox.stats().cursor;
     let timedOut = false;
     if (values.follow) {
       io.stderr(`ratecard sync: delivering to ${kind} from entry ${from + 1}; stop with Ctrl-C\n`);
@@ -140,18 +141,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       timedOut = outbox.stats().cursor < outbox.stats().head;
     } else {
       timedOut = (await within(outbox.flush(), timeoutMs)) === 'timeout';
-      await outbox.stop({ flush: false });
     }
     return report(io, outbox, from, timedOut, values.format === 'json', lastError);
   } finally {
     await outbox.stop({ flush: false });
     await ledger.close();
   }
-}
-
-async function startedCursor(outbox: Outbox): Promise<number> {
-  await outbox.start();
-  return outbox.stats().cursor;
 }
 
 function report(io: CliIO, outbox: Outbox, from: number, timedOut: boolean, json: boolean, lastError: string | undefined): number {
