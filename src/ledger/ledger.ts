@@ -21,9 +21,10 @@ import type { UsageEvent } from './event.js';
 import { checkEvent, diffPayloads, type EventPayload } from './payload.js';
 import { defaultNormalizer, PERIOD_ATTRIBUTE, rateEvent, type RateContext, type UsageNormalizer } from './rate.js';
 import { rerateLedger, type RerateOptions, type RerateReport } from './rerate.js';
-import { buildInvoice, type Invoice, type InvoiceInput } from './invoice/build.js';
+import { InvoiceBuilder, type Invoice, type InvoiceInput } from './invoice/build.js';
+import { billingRun, type BillingRun, type BillingRunInput } from './invoice/run.js';
 import { verifyLedger, type VerifyOptions, type VerifyReport } from './verify.js';
-import { ledgerPeriod } from './period.js';
+import { ledgerPeriod, parsePeriodKey, periodKey } from './period.js';
 
 export interface LedgerOptions {
   storage: LedgerStorage;
@@ -265,12 +266,17 @@ export class Ledger {
    * `bodyIncludes`, only those whose stored body contains that text (the rest are not decoded).
    */
   async *entries(options: { from?: number; bodyIncludes?: string | undefined } = {}): AsyncIterable<LedgerEntry> {
-    if (!this.ready) await this.open();
-    let seq = options.from ?? 1;
     const needle = options.bodyIncludes;
+    yield* this.#records(needle === undefined ? undefined : (r) => r.body.includes(needle), options.from);
+  }
+
+  /** Entries whose stored record passes `keep` (the rest are not decoded), from `from` on. */
+  async *#records(keep: ((r: EntryRecord) => boolean) | undefined, from = 1): AsyncIterable<LedgerEntry> {
+    if (!this.ready) await this.open();
+    let seq = from;
     for (;;) {
       const page = await this.storage.read(seq, PAGE);
-      for (const r of page) if (needle === undefined || r.body.includes(needle)) yield decodeRecord(r, this.cipher);
+      for (const r of page) if (keep === undefined || keep(r)) yield decodeRecord(r, this.cipher);
       if (page.length < PAGE) return;
       seq = page[page.length - 1]!.seq + 1;
     }
@@ -313,14 +319,30 @@ export class Ledger {
    */
   async invoice(input: InvoiceInput): Promise<Invoice> {
     await this.open();
-    if (this.encryptedWithoutKey) throw new RatecardError('encryption_key_required', 'this ledger holds encrypted attribution: pass the `encryption` key to build invoices');
+    this.#assertCanInvoice();
     const document = input.document ?? documentOf(this.ratecard);
-    const entries: LedgerEntry[] = [];
+    const inPeriod = recordIn(input.period);
+    const builder = new InvoiceBuilder({ ...input, ...(document ? { document } : {}) });
     // Bodies are canonical JSON: an entry of this customer holds `"customer":<its JSON string>`
     // verbatim, so the others are skipped undecoded (attribution sealed: decode them all).
     const needle = this.cipher ? undefined : `"customer":${JSON.stringify(input.customer)}`;
-    for await (const e of this.entries({ bodyIncludes: needle })) if (e.attributes?.customer === input.customer) entries.push(e);
-    return buildInvoice(entries, { ...input, ...(document ? { document } : {}) });
+    for await (const e of this.#records((r) => inPeriod(r) && (needle === undefined || r.body.includes(needle)))) builder.add(e);
+    return builder.finish();
+  }
+
+  /**
+   * Every customer's invoice for one period, from one pass over the log (see
+   * `BillingRunInput`): what a month-end run calls instead of `invoice()` per customer.
+   */
+  async invoices(input: BillingRunInput): Promise<BillingRun> {
+    await this.open();
+    this.#assertCanInvoice();
+    const document = input.document ?? documentOf(this.ratecard);
+    return billingRun(this.#records(recordIn(input.period)), { ...input, ...(document ? { document } : {}) });
+  }
+
+  #assertCanInvoice(): void {
+    if (this.encryptedWithoutKey) throw new RatecardError('encryption_key_required', 'this ledger holds encrypted attribution: pass the `encryption` key to build invoices');
   }
 
   /** Wait for queued records, then close the storage. */
@@ -343,6 +365,12 @@ export function createLedger(options: LedgerOptions): Ledger {
 function documentOf(rater: Rater | undefined): PricingDocument | undefined {
   const doc = (rater as { document?: unknown } | undefined)?.document;
   return doc && typeof doc === 'object' && Array.isArray((doc as PricingDocument).plans) ? (doc as PricingDocument) : undefined;
+}
+
+/** Whether a stored record's event time falls in the period (read from the record: nothing decoded). */
+function recordIn(period: string): (r: EntryRecord) => boolean {
+  const kind = parsePeriodKey(period);
+  return (r) => periodKey(new Date(r.at), kind) === period;
 }
 
 function decodeIfAny(record: EntryRecord | undefined, cipher: Cipher | undefined): LedgerEntry | undefined {

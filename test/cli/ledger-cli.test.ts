@@ -78,6 +78,44 @@ describe('ratecard ingest / invoice / verify', () => {
     expect(noPricing.out).toMatch(/not re-rated: 3 × sha256:/);
   });
 
+  it('invoice --all: a billing run over every customer of the period, one failure reported, usage of nobody counted', async () => {
+    const input = [
+      event('a'),
+      event('b', { attributes: { customer: 'globex', plan: 'enterprise' } }),
+      event('c', { attributes: { customer: 'initech', plan: 'enterprise' } }),
+      event('d', { attributes: { customer: 'initech', plan: 'nonesuch' } }),
+      event('e', { attributes: { agent: 'bot' } }),
+      event('f', { at: '2025-07-01T00:00:00Z', attributes: { customer: 'july-only' } }),
+    ].join('\n');
+    expect((await cli(['ingest', '--ledger', 'file:./run.ledger', '--pricing', 'pricing.yaml'], input)).code).toBe(0);
+    const base = ['invoice', '--ledger', 'file:./run.ledger', '--period', '2025-06', '--pricing', 'pricing.yaml'];
+    const text = await cli([...base, '--all']);
+    expect(text.code).toBe(1);
+    expect(text.out).toMatch(/Invoice for acme, period 2025-06, plan enterprise/);
+    expect(text.out).toMatch(/Invoice for globex, period 2025-06, plan enterprise/);
+    expect(text.out).not.toMatch(/july-only|Invoice for initech/);
+    expect(text.out).toMatch(/^Billing run 2025-06: 2 invoices, 1 failed$/m);
+    expect(text.out).toMatch(/^ {2}acme {4}1000\.00 USD {2}plan enterprise, 1 entry$/m);
+    expect(text.out).toMatch(/^ {2}initech: not invoiced: error\[invoice_plan_ambiguous\]/m);
+    expect(text.out).toMatch(/^warning: 1 entry has no customer and is on no invoice \([0-9.]+ USD\)$/m);
+
+    const json = JSON.parse((await cli([...base, '--all', '--format', 'json'])).out);
+    const one = JSON.parse((await cli([...base, '--customer', 'globex', '--format', 'json'])).out);
+    expect(json.invoices.map((i: { customer: string }) => i.customer)).toEqual(['acme', 'globex']);
+    expect(json.invoices[1]).toEqual(one);
+    expect(json.failed).toMatchObject([{ customer: 'initech', code: 'invoice_plan_ambiguous' }]);
+    expect(json.unattributed).toMatchObject({ entries: 1, unpriced: 0 });
+
+    const named = await cli([...base, '--customer', 'globex', '--customer', 'nobody', '--format', 'csv']);
+    expect(named.code).toBe(0);
+    const rows = named.out.trimEnd().split('\r\n');
+    expect(rows[0]).toBe('customer,period,currency,kind,description,model,component,quantity,unit_price,amount');
+    expect(rows.filter((r) => r.startsWith('customer,'))).toHaveLength(1);
+    expect(rows.filter((r) => /,total,Total,/.test(r)).map((r) => r.split(',')[0])).toEqual(['globex', 'nobody']);
+    const failedCsv = await cli([...base, '--customer', 'initech', '--customer', 'acme', '--format', 'csv']);
+    expect(failedCsv).toMatchObject({ code: 1, err: expect.stringMatching(/^initech: error\[invoice_plan_ambiguous\]/) });
+  });
+
   it('verify fails with the entry when the file was edited', async () => {
     await cli(['ingest', '--ledger', 'file:./l.ledger', '--pricing', 'pricing.yaml'], [event('a'), event('b')].join('\n'));
     const path = join(dir, 'l.ledger');
@@ -95,7 +133,9 @@ describe('ratecard ingest / invoice / verify', () => {
 
   it('misuse exits 2 with a message; a bad ledger URL or period exits 1 with the code', async () => {
     expect(await cli(['ingest'])).toMatchObject({ code: 2, err: expect.stringMatching(/--ledger URL is required/) });
-    expect(await cli(['invoice', '--ledger', 'memory:'])).toMatchObject({ code: 2, err: expect.stringMatching(/--customer, --period are required/) });
+    expect(await cli(['invoice', '--ledger', 'memory:'])).toMatchObject({ code: 2, err: expect.stringMatching(/--period, --customer \(or --all\) are required/) });
+    expect(await cli(['invoice', '--ledger', 'memory:', '--period', '2025-06', '--all', '--customer', 'a', '--format', 'xml'])).toMatchObject({ code: 2, err: expect.stringMatching(/--all and --customer exclude each other; --format must be one of/) });
+    expect(await cli(['invoice', '--ledger', 'memory:', '--period', '2025-06', '--all', '--plan', 'x'])).toMatchObject({ code: 2, err: expect.stringMatching(/--plan applies to one --customer/) });
     expect(await cli(['verify', '--ledger', 'memory:', '--format', 'xml'])).toMatchObject({ code: 2 });
     expect(await cli(['verify', '--ledger', 'fil:./x'])).toMatchObject({ code: 1, err: expect.stringMatching(/storage_url_invalid.*did you mean `file`/) });
     expect(await cli(['invoice', '--ledger', 'memory:', '--customer', 'a', '--period', '2025-13'])).toMatchObject({ code: 1, err: expect.stringMatching(/period_invalid/) });

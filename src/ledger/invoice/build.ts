@@ -10,7 +10,7 @@
  */
 import { RatecardError } from '../../errors/index.js';
 import { allocateRounded, DEFAULT_ROUNDING, Dec, formatDecimal, formatFixed, isRoundingMode, minorUnits, ZERO, type Decimal, type RoundingMode } from '../../money/index.js';
-import type { Plan, PricingDocument } from '../../pricing/document.js';
+import type { Period, Plan, PricingDocument } from '../../pricing/document.js';
 import type { LedgerEntry } from '../entry.js';
 import { parsePeriodKey, periodKey } from '../period.js';
 
@@ -64,22 +64,42 @@ export interface InvoiceInput {
 interface Group { line: Omit<InvoiceLine, 'amount' | 'exact' | 'quantity'>; quantity?: Decimal; amount: Decimal }
 
 export function buildInvoice(entries: Iterable<LedgerEntry>, input: InvoiceInput): Invoice {
-  const kind = parsePeriodKey(input.period);
-  const groups = new Map<string, Group>();
-  const byAgent = new Map<string, { amount: Decimal; entries: number }>();
-  const byConversation = new Map<string, { amount: Decimal; entries: number }>();
-  const problems: Invoice['problems'] = { unpriced: 0, by_reason: {}, examples: [], warnings: [] };
-  const warned = new Map<string, number>();
-  const currencies = new Set<string>();
-  const planNames = new Set<string>();
-  let count = 0;
-  for (const e of entries) {
+  const builder = new InvoiceBuilder(input);
+  for (const e of entries) builder.add(e);
+  return builder.finish();
+}
+
+/**
+ * One invoice, accumulated entry by entry: a billing run feeds one builder per customer
+ * from a single pass over the log and holds only their running totals, not the entries.
+ */
+export class InvoiceBuilder {
+  readonly #input: InvoiceInput;
+  readonly #kind: Period;
+  readonly #groups = new Map<string, Group>();
+  readonly #byAgent = new Map<string, { amount: Decimal; entries: number }>();
+  readonly #byConversation = new Map<string, { amount: Decimal; entries: number }>();
+  readonly #problems: Invoice['problems'] = { unpriced: 0, by_reason: {}, examples: [], warnings: [] };
+  readonly #warned = new Map<string, number>();
+  readonly #currencies = new Set<string>();
+  readonly #planNames = new Set<string>();
+  #count = 0;
+
+  constructor(input: InvoiceInput) {
+    this.#input = input;
+    this.#kind = parsePeriodKey(input.period);
+  }
+
+  /** Count one entry in (entries of other customers or periods, and unrated records, are ignored). */
+  add(e: LedgerEntry): void {
+    const input = this.#input;
     // Records without a rating (budget alerts written by src/alerts) carry no charges.
-    if (!e.rating) continue;
-    if (e.attributes?.customer !== input.customer || periodKey(new Date(e.at), kind) !== input.period) continue;
-    count++;
-    if (typeof e.attributes.plan === 'string' && e.type === 'usage') planNames.add(e.attributes.plan);
+    if (!e.rating) return;
+    if (e.attributes?.customer !== input.customer || periodKey(new Date(e.at), this.#kind) !== input.period) return;
+    this.#count++;
+    if (typeof e.attributes.plan === 'string' && e.type === 'usage') this.#planNames.add(e.attributes.plan);
     const r = e.rating;
+    const problems = this.#problems;
     if (r.status !== 'priced') {
       if (e.type === 'usage') {
         const reason = r.error?.code ?? r.reason;
@@ -87,10 +107,11 @@ export function buildInvoice(entries: Iterable<LedgerEntry>, input: InvoiceInput
         problems.by_reason[reason] = (problems.by_reason[reason] ?? 0) + 1;
         if (problems.examples.length < 20) problems.examples.push({ seq: e.seq, key: e.key, reason });
       }
-      continue;
+      return;
     }
-    currencies.add(r.currency);
-    for (const w of r.warnings ?? []) warned.set(w, (warned.get(w) ?? 0) + 1);
+    this.#currencies.add(r.currency);
+    for (const w of r.warnings ?? []) this.#warned.set(w, (this.#warned.get(w) ?? 0) + 1);
+    const groups = this.#groups;
     for (const l of r.lines) {
       const isUsage = l.kind === 'usage';
       const key = isUsage ? `usage|${e.event.model}|${l.component ?? ''}|${l.unit_price ?? ''}` : `${l.kind}|${l.rule}|${l.component ?? ''}`;
@@ -105,44 +126,51 @@ export function buildInvoice(entries: Iterable<LedgerEntry>, input: InvoiceInput
       g.amount = g.amount.plus(new Dec(l.amount));
       if (l.quantity !== undefined && (isUsage || l.kind === 'tier' || l.kind === 'allowance')) g.quantity = (g.quantity ?? ZERO).plus(new Dec(l.quantity));
     }
-    addTo(byAgent, e.attributes.agent, r.price);
-    addTo(byConversation, e.attributes.conversation, r.price);
+    addTo(this.#byAgent, e.attributes.agent, r.price);
+    addTo(this.#byConversation, e.attributes.conversation, r.price);
   }
-  problems.warnings = [...warned].map(([warning, calls]) => ({ warning, calls })).sort((a, b) => (a.warning < b.warning ? -1 : a.warning > b.warning ? 1 : 0));
-  if (currencies.size > 1) throw new RatecardError('invoice_mixed_currency', `customer ${input.customer} has entries in several currencies in ${input.period}: ${[...currencies].join(', ')}`);
-  const currency = [...currencies][0] ?? input.currency ?? input.document?.currency ?? 'USD';
-  const plan = pickPlan(input, planNames);
-  const exact: Array<Omit<InvoiceLine, 'amount' | 'exact'> & { exact: Decimal }> = [];
-  if (plan?.fee) exact.push({ kind: 'fee', description: `plan ${plan.name} fee (${plan.period})`, exact: new Dec(plan.fee) });
-  const order: InvoiceLineKind[] = ['usage', 'tier', 'allowance', 'markup', 'discount', 'cap'];
-  const sorted = [...groups.values()].sort((a, b) => order.indexOf(a.line.kind) - order.indexOf(b.line.kind) || (a.line.description < b.line.description ? -1 : a.line.description > b.line.description ? 1 : 0));
-  for (const g of sorted) exact.push({ ...g.line, ...(g.quantity !== undefined ? { quantity: formatDecimal(g.quantity) } : {}), exact: g.amount });
-  const usageTotal = sorted.reduce((a, g) => a.plus(g.amount), ZERO);
-  if (plan?.cap && usageTotal.gt(plan.cap)) exact.push({ kind: 'cap', description: `cap ${plan.cap} on usage`, exact: new Dec(plan.cap).minus(usageTotal) });
-  const subtotal = exact.reduce((a, l) => a.plus(l.exact), ZERO);
-  if (plan?.minimum && subtotal.lt(plan.minimum)) exact.push({ kind: 'minimum', description: `minimum commitment ${plan.minimum} (true-up)`, exact: new Dec(plan.minimum).minus(subtotal) });
 
-  const places = minorUnits(currency);
-  const declared = input.document?.rounding?.mode;
-  const mode: RoundingMode = isRoundingMode(declared) ? declared : DEFAULT_ROUNDING;
-  const { total, parts } = allocateRounded(exact.map((l) => l.exact), places, mode);
-  const lines: InvoiceLine[] = exact.map((l, i) => {
-    const { exact: x, ...rest } = l;
-    return { ...rest, amount: formatFixed(parts[i]!, places), exact: formatDecimal(x) };
-  });
-  const usageRounded = parts.reduce((a, p, i) => (['fee', 'minimum'].includes(exact[i]!.kind) ? a : a.plus(p)), ZERO);
-  return {
-    customer: input.customer,
-    period: input.period,
-    currency,
-    ...(plan ? { plan: plan.name } : {}),
-    lines,
-    total: formatFixed(total, places),
-    rounding: mode,
-    breakdowns: { agent: breakdown(byAgent, usageRounded, places, mode), conversation: breakdown(byConversation, usageRounded, places, mode) },
-    entries: count,
-    problems,
-  };
+  /** The invoice of what was added (throws `invoice_mixed_currency`, `invoice_plan_ambiguous`, `plan_not_found`). */
+  finish(): Invoice {
+    const input = this.#input;
+    const problems = { ...this.#problems };
+    problems.warnings = [...this.#warned].map(([warning, calls]) => ({ warning, calls })).sort((a, b) => (a.warning < b.warning ? -1 : a.warning > b.warning ? 1 : 0));
+    const currencies = this.#currencies;
+    if (currencies.size > 1) throw new RatecardError('invoice_mixed_currency', `customer ${input.customer} has entries in several currencies in ${input.period}: ${[...currencies].join(', ')}`);
+    const currency = [...currencies][0] ?? input.currency ?? input.document?.currency ?? 'USD';
+    const plan = pickPlan(input, this.#planNames);
+    const exact: Array<Omit<InvoiceLine, 'amount' | 'exact'> & { exact: Decimal }> = [];
+    if (plan?.fee) exact.push({ kind: 'fee', description: `plan ${plan.name} fee (${plan.period})`, exact: new Dec(plan.fee) });
+    const order: InvoiceLineKind[] = ['usage', 'tier', 'allowance', 'markup', 'discount', 'cap'];
+    const sorted = [...this.#groups.values()].sort((a, b) => order.indexOf(a.line.kind) - order.indexOf(b.line.kind) || (a.line.description < b.line.description ? -1 : a.line.description > b.line.description ? 1 : 0));
+    for (const g of sorted) exact.push({ ...g.line, ...(g.quantity !== undefined ? { quantity: formatDecimal(g.quantity) } : {}), exact: g.amount });
+    const usageTotal = sorted.reduce((a, g) => a.plus(g.amount), ZERO);
+    if (plan?.cap && usageTotal.gt(plan.cap)) exact.push({ kind: 'cap', description: `cap ${plan.cap} on usage`, exact: new Dec(plan.cap).minus(usageTotal) });
+    const subtotal = exact.reduce((a, l) => a.plus(l.exact), ZERO);
+    if (plan?.minimum && subtotal.lt(plan.minimum)) exact.push({ kind: 'minimum', description: `minimum commitment ${plan.minimum} (true-up)`, exact: new Dec(plan.minimum).minus(subtotal) });
+
+    const places = minorUnits(currency);
+    const declared = input.document?.rounding?.mode;
+    const mode: RoundingMode = isRoundingMode(declared) ? declared : DEFAULT_ROUNDING;
+    const { total, parts } = allocateRounded(exact.map((l) => l.exact), places, mode);
+    const lines: InvoiceLine[] = exact.map((l, i) => {
+      const { exact: x, ...rest } = l;
+      return { ...rest, amount: formatFixed(parts[i]!, places), exact: formatDecimal(x) };
+    });
+    const usageRounded = parts.reduce((a, p, i) => (['fee', 'minimum'].includes(exact[i]!.kind) ? a : a.plus(p)), ZERO);
+    return {
+      customer: input.customer,
+      period: input.period,
+      currency,
+      ...(plan ? { plan: plan.name } : {}),
+      lines,
+      total: formatFixed(total, places),
+      rounding: mode,
+      breakdowns: { agent: breakdown(this.#byAgent, usageRounded, places, mode), conversation: breakdown(this.#byConversation, usageRounded, places, mode) },
+      entries: this.#count,
+      problems,
+    };
+  }
 }
 
 function addTo(map: Map<string, { amount: Decimal; entries: number }>, value: unknown, price: string): void {

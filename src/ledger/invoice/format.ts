@@ -3,6 +3,7 @@
  * amount a decimal string), a readable text table, and CSV (RFC 4180 quoting).
  */
 import type { Invoice, InvoiceLine } from './build.js';
+import type { BillingRun } from './run.js';
 
 export type InvoiceFormat = 'json' | 'text' | 'csv';
 
@@ -48,9 +49,9 @@ function csvCell(v: string): string {
   return /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
-export function formatInvoiceCsv(inv: Invoice): string {
+export function formatInvoiceCsv(inv: Invoice, header = true): string {
   const rows = [
-    ['customer', 'period', 'currency', ...CSV_COLUMNS],
+    ...(header ? [['customer', 'period', 'currency', ...CSV_COLUMNS]] : []),
     ...inv.lines.map((l: InvoiceLine) => [inv.customer, inv.period, inv.currency, ...CSV_COLUMNS.map((c) => l[c] ?? '')]),
     [inv.customer, inv.period, inv.currency, 'total', 'Total', '', '', '', '', inv.total],
   ];
@@ -59,4 +60,29 @@ export function formatInvoiceCsv(inv: Invoice): string {
 
 export function formatInvoice(inv: Invoice, format: InvoiceFormat): string {
   return format === 'json' ? invoiceToJson(inv) : format === 'csv' ? formatInvoiceCsv(inv) : formatInvoiceText(inv);
+}
+
+/**
+ * A billing run: JSON (the run as is), CSV (every invoice's rows under one header), or
+ * text (each invoice, then a summary: totals per customer, failures, usage billed to nobody).
+ */
+export function formatBillingRun(run: BillingRun, format: InvoiceFormat): string {
+  if (format === 'json') return `${JSON.stringify(run, null, 2)}\n`;
+  if (format === 'csv') {
+    const head = ['customer', 'period', 'currency', ...CSV_COLUMNS].join(',') + '\r\n';
+    return head + run.invoices.map((inv) => formatInvoiceCsv(inv, false)).join('');
+  }
+  const parts = run.invoices.map(formatInvoiceText);
+  const summary = [`Billing run ${run.period}: ${run.invoices.length} invoice${run.invoices.length === 1 ? '' : 's'}${run.failed.length > 0 ? `, ${run.failed.length} failed` : ''}`];
+  const w = Math.max(0, ...run.invoices.map((i) => i.customer.length));
+  const t = Math.max(0, ...run.invoices.map((i) => i.total.length));
+  for (const inv of run.invoices) summary.push(`  ${inv.customer.padEnd(w)}  ${inv.total.padStart(t)} ${inv.currency}  ${inv.plan ? `plan ${inv.plan}, ` : ''}${inv.entries} entr${inv.entries === 1 ? 'y' : 'ies'}`);
+  for (const f of run.failed) summary.push(`  ${f.customer}: not invoiced: error[${f.code}]: ${f.message}`);
+  const u = run.unattributed;
+  if (u.entries > 0) {
+    const amounts = Object.entries(u.amounts).map(([c, a]) => `${a} ${c}`).join(', ');
+    summary.push(`warning: ${u.entries} entr${u.entries === 1 ? 'y has' : 'ies have'} no customer and ${u.entries === 1 ? 'is' : 'are'} on no invoice${amounts ? ` (${amounts}` : ' ('}${u.unpriced > 0 ? `${amounts ? '; ' : ''}${u.unpriced} unpriced` : ''})`);
+  }
+  parts.push(`${summary.join('\n')}\n`);
+  return parts.join('\n');
 }
