@@ -5,7 +5,8 @@
  *  3. a small "app" makes calls with the REAL OpenAI and Anthropic SDKs against the bundled
  *     local provider emulator, for a few customers and agents, wrapped by `track()`;
  *     every call is priced and recorded into the embedded file ledger;
- *  4. verify the ledger and print each customer's invoice with per-agent breakdowns.
+ *  4. verify the ledger and run the month's billing: each customer's invoice with per-agent
+ *     breakdowns, then a summary of the run.
  * Run: npm run demo   (writes .demo/usage.ledger, fresh each run)
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -13,7 +14,7 @@ import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { loadRatecard, tryLoadRatecard, formatDiagnostic } from '../src/index.js';
-import { openLedger, formatInvoiceText } from '../src/ledger/index.js';
+import { openLedger, formatBillingRun } from '../src/ledger/index.js';
 import { createTracker, track, withAttribution } from '../src/intercept/index.js';
 import { startEmulator } from '../src/emulator/index.js';
 
@@ -89,9 +90,8 @@ say(`  tracker: ${JSON.stringify(stats)}`);
 const report = await ledger.verify();
 say(`\n== 4. verify: ${report.ok ? 'ok' : 'FAILED'}; ${report.entries} entries, chain problems ${report.chain.length}, re-rated ${report.rerated} with ${report.mismatches.length} differences, unpriced ${JSON.stringify(report.unpriced)}`);
 const period = new Date().toISOString().slice(0, 7);
-for (const customer of customers) {
-  const invoice = await ledger.invoice({ customer, period, document: ratecard.document });
-  say(`\n${formatInvoiceText(invoice)}`);
-}
+// The month-end billing run: every customer's invoice from one pass over the ledger.
+const run = await ledger.invoices({ period, document: ratecard.document, customers });
+say(`\n${formatBillingRun(run, 'text')}`);
 await ledger.close();
-if (!report.ok) process.exit(1);
+if (!report.ok || run.failed.length > 0) process.exit(1);
