@@ -5,7 +5,7 @@
  */
 import type { SourceSpan } from '../errors/diagnostic.js';
 import type { Decimal } from '../money/index.js';
-import { RATE_KEYS, type LongContextTier, type ModelPricing, type RateKey, type RateTable } from '../pricing/document.js';
+import { RATE_KEYS, type ModelPricing, type RateKey, type RateTable } from '../pricing/document.js';
 import { didYouMean } from '../util/suggest.js';
 import type { CompiledModel, CompiledRates, LongContextRates, RateSlot } from '../engine/compiled.js';
 import { formatScaled, ScaledConst } from '../engine/fixed.js';
@@ -50,14 +50,8 @@ function buildRates(values: Values, scale: number, label: string, suffix: string
   return { slots };
 }
 
-export interface ModelInput {
-  id: string;
-  provider?: string;
-  aliases?: string[];
-  rates: RateTable;
-  long_context?: LongContextTier[];
-  span?: SourceSpan;
-}
+/** A model as a pricing document or the catalog gives it. */
+export type ModelInput = ModelPricing;
 
 /**
  * Compile one model's prices. `label` starts rule texts (`model gpt-4o`, `catalog openai/o3`);
