@@ -226,10 +226,32 @@ for (const a of CURATED_ALIASES) {
 for (const rule of REGIONAL_RULES) {
   for (const m of models.values()) if (m.provider === rule.provider && rule.match.test(m.id)) m.regions = { ...m.regions, '*': rule.multiplier };
 }
+// ---------------------------------------------------------------- supplements
+// LiteLLM has no cached-audio rate for Gemini; genai-prices has. Where the two agree on the
+// current input and cache-read rates, its cached-audio rate joins the current price (before
+// derive(), so the batch tier gets its half too). Without it cached audio would be priced at
+// the cache-read rate: 7x under on gemini-2.0-flash.
+const genai = readJson('genai-prices/data.json') as GenaiProvider[];
+const supplemented: string[] = [];
+for (const gp of genai) {
+  const provider = canonicalProvider(gp.id);
+  if (!provider) continue;
+  for (const m of models.values()) {
+    const c = m.prices.at(-1)?.rates;
+    if (m.provider !== provider || !c || c.cache_read_audio !== undefined || c.input === undefined || c.cache_read === undefined) continue;
+    const gm = gp.models.find((x) => genaiMatches(x.match, m.id));
+    const prices = gm && genaiPriceAt(gm, '2026-08-21');
+    const g = prices ? mapGenaiPrices(prices).rates : undefined;
+    if (!g?.cache_read_audio || !g.input || !g.cache_read || !new Dec(g.input).eq(c.input) || !new Dec(g.cache_read).eq(c.cache_read)) continue;
+    c.cache_read_audio = g.cache_read_audio;
+    supplemented.push(`\`${m.provider}/${m.id}\` ${g.cache_read_audio}`);
+  }
+}
+if (supplemented.length > 0) decisions.push(`- cached audio input (\`cache_read_audio\`, per token) from genai-prices (2026-08-21), where it agrees with LiteLLM on the input and cache-read rates: ${supplemented.sort().join(', ')}.`);
+
 for (const m of models.values()) for (const p of m.prices) derive(m, p);
 
 // ---------------------------------------------------------------- disagreements (for the record)
-const genai = readJson('genai-prices/data.json') as GenaiProvider[];
 const disagreements: string[] = [];
 for (const gp of genai) {
   const provider = canonicalProvider(gp.id);

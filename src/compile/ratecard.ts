@@ -251,7 +251,7 @@ export class CompiledRatecard implements Rater {
 /** Every bucket a non-negative safe integer: what parseCanonicalUsage would return unchanged. */
 function isValidCanonical(u: CanonicalUsage): boolean {
   return (
-    isCount(u.input) && isCount(u.cache_read) && isCount(u.cache_write_5m) && isCount(u.cache_write_1h) &&
+    isCount(u.input) && isCount(u.cache_read) && isCount(u.cache_read_audio) && isCount(u.cache_write_5m) && isCount(u.cache_write_1h) &&
     isCount(u.output) && isCount(u.reasoning) && isCount(u.input_audio) && isCount(u.output_audio) &&
     isCount(u.input_image) && isCount(u.output_image) && isCount(u.requests) && isCount(u.web_searches)
   );

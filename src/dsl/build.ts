@@ -31,7 +31,7 @@ export function unitOfMeter(meter: Meter): A.Unit {
 }
 
 const RATE_LABELS: Readonly<Record<RateKey, string>> = {
-  default: 'default', input: 'input', cache_read: 'cache read', cache_write_5m: 'cache write 5m', cache_write_1h: 'cache write 1h',
+  default: 'default', input: 'input', cache_read: 'cache read', cache_read_audio: 'cache read audio', cache_write_5m: 'cache write 5m', cache_write_1h: 'cache write 1h',
   output: 'output', reasoning: 'reasoning', input_audio: 'input audio', output_audio: 'output audio', input_image: 'input image',
   output_image: 'output image', request: 'request', web_search: 'web search',
 };

@@ -37,7 +37,7 @@ export class Reporter {
 }
 
 export const RATE_PHRASES = [
-  'input', 'output', 'cached input', 'cache read', 'cache write', 'cache write 5m', 'cache write 1h', 'reasoning',
+  'input', 'output', 'cached input', 'cache read', 'cache read audio', 'cache write', 'cache write 5m', 'cache write 1h', 'reasoning',
   'input audio', 'output audio', 'input image', 'output image', 'default', 'request', 'web search',
 ];
 

@@ -141,8 +141,8 @@ export class CstToAst {
     return 'request';
   }
 
-  private cacheKind(n: CstNode): 'cache_read' | 'cache_write_5m' | 'cache_write_1h' {
-    if (token(n, 'Read')) return 'cache_read';
+  private cacheKind(n: CstNode): 'cache_read' | 'cache_read_audio' | 'cache_write_5m' | 'cache_write_1h' {
+    if (token(n, 'Read')) return token(n, 'Audio') ? 'cache_read_audio' : 'cache_read';
     const d = token(n, 'Duration');
     if (!d || d.image === '5m') return 'cache_write_5m';
     if (d.image === '1h') return 'cache_write_1h';

@@ -120,11 +120,11 @@ export class RateParser extends CstParser {
     this.OR((this.cache[4] ??= [{ ALT: () => this.CONSUME(T.Audio) }, { ALT: () => this.CONSUME(T.Image) }]));
   });
 
-  /** `cache read`, `cache write`, `cache write 5m`, `cache write 1h`. */
+  /** `cache read`, `cache read audio`, `cache write`, `cache write 5m`, `cache write 1h`. */
   cacheKind = this.RULE('cacheKind', () => {
     this.CONSUME(T.Cache);
     this.OR((this.cache[5] ??= [
-      { ALT: () => this.CONSUME(T.Read) },
+      { ALT: () => { this.CONSUME(T.Read); this.OPTION2(() => this.CONSUME(T.Audio)); } },
       { ALT: () => { this.CONSUME(T.Write); this.OPTION(() => this.CONSUME(T.Duration)); } },
     ]));
   });

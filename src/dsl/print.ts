@@ -204,7 +204,7 @@ function bound(e: A.TierLine): string {
 
 const METER_WORDS: Readonly<Record<string, string>> = {
   tokens: 'tokens', input_tokens: 'input tokens', output_tokens: 'output tokens', requests: 'requests', web_searches: 'web searches',
-  input: 'uncached input tokens', output: 'visible output tokens', cache_read: 'cache read tokens', cache_write_5m: 'cache write 5m tokens',
+  input: 'uncached input tokens', output: 'visible output tokens', cache_read: 'cache read tokens', cache_read_audio: 'cache read audio tokens', cache_write_5m: 'cache write 5m tokens',
   cache_write_1h: 'cache write 1h tokens', reasoning: 'reasoning tokens', input_audio: 'input audio tokens', output_audio: 'output audio tokens',
   input_image: 'input image tokens', output_image: 'output image tokens',
 };

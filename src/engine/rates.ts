@@ -12,7 +12,7 @@ export const KIND_ORDER: readonly UsageKind[] = [...TOKEN_KINDS, 'requests', 'we
 
 /** The rate-table key holding a kind's own rate. */
 export const OWN_KEY: Readonly<Record<UsageKind, RateKey>> = {
-  input: 'input', cache_read: 'cache_read', cache_write_5m: 'cache_write_5m', cache_write_1h: 'cache_write_1h',
+  input: 'input', cache_read: 'cache_read', cache_read_audio: 'cache_read_audio', cache_write_5m: 'cache_write_5m', cache_write_1h: 'cache_write_1h',
   output: 'output', reasoning: 'reasoning', input_audio: 'input_audio', output_audio: 'output_audio',
   input_image: 'input_image', output_image: 'output_image', requests: 'request', web_searches: 'web_search',
 };
@@ -22,6 +22,7 @@ export const FALLBACKS: Readonly<Record<UsageKind, readonly RateKey[]>> = {
   input: [], output: [],
   reasoning: ['output'],
   cache_read: ['input'],
+  cache_read_audio: ['cache_read', 'input'],
   cache_write_5m: ['input'],
   cache_write_1h: ['cache_write_5m', 'input'],
   input_audio: ['input'], input_image: ['input'],

@@ -19,6 +19,8 @@ export interface RateTable {
   default?: DecimalString;
   input?: DecimalString;
   cache_read?: DecimalString;
+  /** Cached audio input; defaults to the `cache_read` rate. */
+  cache_read_audio?: DecimalString;
   cache_write_5m?: DecimalString;
   cache_write_1h?: DecimalString;
   output?: DecimalString;
@@ -36,7 +38,7 @@ export interface RateTable {
 
 export type RateKey = keyof RateTable;
 export const RATE_KEYS: readonly RateKey[] = [
-  'default', 'input', 'cache_read', 'cache_write_5m', 'cache_write_1h', 'output', 'reasoning',
+  'default', 'input', 'cache_read', 'cache_read_audio', 'cache_write_5m', 'cache_write_1h', 'output', 'reasoning',
   'input_audio', 'output_audio', 'input_image', 'output_image', 'request', 'web_search',
 ];
 

@@ -8,8 +8,9 @@
  * - `totalTokenCount` = prompt + toolUsePrompt + candidates + thoughts;
  * - `promptTokensDetails` / `cacheTokensDetails` / `candidatesTokensDetails` break the
  *   counts down by modality (TEXT, IMAGE, AUDIO, VIDEO, DOCUMENT): AUDIO and IMAGE get
- *   their own buckets (cached audio/image stay in `cache_read`); VIDEO and DOCUMENT are
- *   billed as input.
+ *   their own buckets, and cached AUDIO too (`cache_read_audio`: Google prices cached audio
+ *   apart, e.g. $0.175 vs $0.025 per 1M on gemini-2.0-flash); cached images stay in
+ *   `cache_read` (priced as text); VIDEO and DOCUMENT are billed as input.
  * Early preview models counted thoughts inside candidates; a total that only adds up
  * that way is read that way instead of being rejected.
  */
@@ -56,8 +57,12 @@ export function normalizeGeminiUsage(usage: Rec): CanonicalUsage {
   r.checkTotal(total, thoughtsInside ? [prompt, tool, candidates] : [prompt, tool, candidates, thoughts]);
 
   const u = emptyUsage();
-  u.cache_read = val(cached);
-  if (cached) r.leftover(cached, [cd.AUDIO, cd.IMAGE]);
+  // The cached modalities are part of the cached count (absent: 0, so a breakdown without it is refused).
+  const cachedF = cached ?? (cd.AUDIO || cd.IMAGE ? { path: 'cachedContentTokenCount', value: 0 } : undefined);
+  if (cachedF) r.leftover(cachedF, [cd.AUDIO, cd.IMAGE]);
+  u.cache_read_audio = val(cd.AUDIO);
+  // Cached images stay with cached text: Google prices them alike.
+  u.cache_read = Math.max(0, val(cached) - u.cache_read_audio);
   u.input_audio = pd.AUDIO ? r.leftover(pd.AUDIO, [cd.AUDIO]) : 0;
   u.input_image = pd.IMAGE ? r.leftover(pd.IMAGE, [cd.IMAGE]) : 0;
   const uncachedAudio: Field | undefined = u.input_audio > 0 ? { path: 'promptTokensDetails[AUDIO] − cacheTokensDetails[AUDIO]', value: u.input_audio } : undefined;

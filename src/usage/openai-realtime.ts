@@ -2,8 +2,9 @@
  * OpenAI Realtime API usage (`response.done` → `response.usage`): `input_tokens` is the
  * sum of `input_token_details.text_tokens`, `.audio_tokens` and `.image_tokens`, and
  * `cached_tokens` is a subset of them, broken down by modality in `cached_tokens_details`.
- * Cached audio/image leave their modality bucket for `cache_read` (canonical usage has
- * one cache-read bucket), so every token is counted once.
+ * Cached audio leaves `input_audio` for `cache_read_audio` (its own rate: $0.30 vs $0.06 per
+ * 1M on gpt-realtime-mini), cached images leave `input_image` for `cache_read`, so every token
+ * is counted once.
  */
 import type { CanonicalUsage } from './canonical.js';
 import { emptyUsage } from './canonical.js';
@@ -25,8 +26,10 @@ export function normalizeOpenAIRealtimeUsage(usage: Rec): CanonicalUsage {
   const outAudio = r.count(od, 'audio_tokens', 'output_token_details.audio_tokens');
   r.checkTotal(total, [input, output]);
   const u = emptyUsage();
-  if (cached) r.leftover(cached, [cachedAudio, cachedImage]);
-  u.cache_read = cached?.value ?? 0;
+  const cachedF = cached ?? (cachedAudio || cachedImage ? { path: 'input_token_details.cached_tokens', value: 0 } : undefined);
+  if (cachedF) r.leftover(cachedF, [cachedAudio, cachedImage]);
+  u.cache_read_audio = cachedAudio?.value ?? 0;
+  u.cache_read = Math.max(0, (cached?.value ?? 0) - u.cache_read_audio);
   u.input_audio = audio ? r.leftover(audio, [cachedAudio]) : 0;
   u.input_image = image ? r.leftover(image, [cachedImage]) : 0;
   u.input = r.leftover(input, [

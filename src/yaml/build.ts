@@ -18,7 +18,7 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
 
 /** YAML rate keys → RateTable keys. Everything else is spelled the same. */
 export const YAML_RATE_KEYS: Readonly<Record<string, RateKey>> = {
-  per_token: 'default', input: 'input', cache_read: 'cache_read', cache_write_5m: 'cache_write_5m', cache_write_1h: 'cache_write_1h',
+  per_token: 'default', input: 'input', cache_read: 'cache_read', cache_read_audio: 'cache_read_audio', cache_write_5m: 'cache_write_5m', cache_write_1h: 'cache_write_1h',
   output: 'output', reasoning: 'reasoning', input_audio: 'input_audio', output_audio: 'output_audio',
   input_image: 'input_image', output_image: 'output_image', per_request: 'request', per_web_search: 'web_search',
 };

@@ -42,6 +42,29 @@ describe('quoteWithCatalog: raw usage → normalize → list price', () => {
     expect(off.price_version).toMatch(/\+off_peak$/);
   });
 
+  it('cached audio is priced at its own rate (Gemini, OpenAI Realtime), cached images as cached text', () => {
+    // gemini-2.0-flash: input 1e-7, audio input 7e-7, cached text 2.5e-8, cached audio 1.75e-7 per token.
+    const usage = {
+      promptTokenCount: 10_000, cachedContentTokenCount: 8_000, candidatesTokenCount: 100, totalTokenCount: 10_100,
+      promptTokensDetails: [{ modality: 'TEXT', tokenCount: 2_000 }, { modality: 'AUDIO', tokenCount: 7_000 }, { modality: 'IMAGE', tokenCount: 1_000 }],
+      cacheTokensDetails: [{ modality: 'AUDIO', tokenCount: 6_000 }, { modality: 'IMAGE', tokenCount: 1_000 }, { modality: 'TEXT', tokenCount: 1_000 }],
+    };
+    const g = quoteWithCatalog({ provider: 'google', model: 'gemini-2.0-flash', at: '2025-11-01T00:00:00Z', usage });
+    const line = (c: string) => g.lines.find((l) => l.component === c);
+    expect(line('cache_read_audio')).toMatchObject({ quantity: '6000', unit_price: '0.000000175', amount: '0.00105' });
+    expect(line('cache_read')).toMatchObject({ quantity: '2000', unit_price: '0.000000025' });
+    expect(g.warnings).toBeUndefined();
+    // 1000 text × 1e-7 + 1000 audio × 7e-7 + 2000 cached × 2.5e-8 + 6000 cached audio × 1.75e-7 + 100 × 4e-7
+    expect(g.cost).toBe('0.00194');
+    expect(sum(g.lines).toString()).toBe(g.cost);
+    // gpt-realtime-mini: cached audio $0.30 per 1M, five times its cached text.
+    const rt = quoteWithCatalog({
+      provider: 'openai', model: 'gpt-realtime-mini-2025-10-06', at: '2025-11-01T00:00:00Z',
+      usage: { input_tokens: 1000, output_tokens: 0, total_tokens: 1000, input_token_details: { text_tokens: 0, audio_tokens: 1000, cached_tokens: 1000, cached_tokens_details: { text_tokens: 0, audio_tokens: 1000 } } },
+    });
+    expect(rt.cost).toBe('0.0003');
+  });
+
   it('batch tier and regional uplift', () => {
     const base = { provider: 'bedrock', model: 'anthropic.claude-sonnet-4-5-20250929-v1:0', at: '2025-11-01T00:00:00Z', usage: { input: 1000, output: 1000 } };
     expect(quoteWithCatalog(base).cost).toBe('0.018');

@@ -43,7 +43,7 @@ function withApplicability<T extends object>(base: fc.Arbitrary<T>): fc.Arbitrar
 
 const period = fc.constantFrom<A.TiersStmt['period'] & string>('daily', 'weekly', 'monthly', 'quarterly', 'yearly');
 const meter = fc.constantFrom<A.TiersStmt['meter']>(
-  'tokens', 'input_tokens', 'output_tokens', 'requests', 'web_searches', 'input', 'output', 'cache_read', 'cache_write_5m', 'cache_write_1h', 'reasoning', 'input_audio', 'output_image',
+  'tokens', 'input_tokens', 'output_tokens', 'requests', 'web_searches', 'input', 'output', 'cache_read', 'cache_read_audio', 'cache_write_5m', 'cache_write_1h', 'reasoning', 'input_audio', 'output_image',
 );
 const rate: fc.Arbitrary<A.RateEntry> = fc.record({ kind: fc.constant('rate' as const), key: fc.constantFrom(...RATE_KEYS), value: expr });
 

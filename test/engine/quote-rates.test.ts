@@ -77,7 +77,7 @@ describe('quote: model rates', () => {
 
 describe('quote: fallbacks (own rate → default → fallback chain)', () => {
   const plain = { id: 'plain', rates: { input: '0.000001', output: '0.000002' } };
-  const rc = compileRatecard(doc({ models: [plain, { id: 'with-5m', rates: { input: '0.000001', cache_write_5m: '0.00000125', output: '0.000002' } }] }));
+  const rc = compileRatecard(doc({ models: [plain, { id: 'with-5m', rates: { input: '0.000001', cache_read: '0.0000001', cache_write_5m: '0.00000125', output: '0.000002' } }] }));
   const cases: [string, string, number, string, string][] = [
     // model, kind, tokens, amount, rule suffix
     ['plain', 'reasoning', 1000, '0.002', 'reasoning (output rate)'],
@@ -85,6 +85,8 @@ describe('quote: fallbacks (own rate → default → fallback chain)', () => {
     ['plain', 'cache_write_5m', 1000, '0.001', 'cache_write_5m (input rate)'],
     ['plain', 'cache_write_1h', 1000, '0.001', 'cache_write_1h (input rate)'],
     ['with-5m', 'cache_write_1h', 1000, '0.00125', 'cache_write_1h (cache_write_5m rate)'],
+    ['plain', 'cache_read_audio', 1000, '0.001', 'cache_read_audio (input rate)'],
+    ['with-5m', 'cache_read_audio', 1000, '0.0001', 'cache_read_audio (cache_read rate)'],
     ['plain', 'input_audio', 1000, '0.001', 'input_audio (input rate)'],
     ['plain', 'input_image', 1000, '0.001', 'input_image (input rate)'],
     ['plain', 'output_audio', 1000, '0.002', 'output_audio (output rate)'],

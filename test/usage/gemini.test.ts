@@ -56,7 +56,7 @@ describe('Gemini usageMetadata', () => {
     expect(g(usage, 'gemini')).toEqual(canonical({ input: 210, input_audio: 3000, output: 10, output_image: 1290 }));
   });
 
-  it('cached audio counts once, as a cache read', () => {
+  it('cached audio counts once, as a cached-audio read (its own rate); cached images stay with cached text', () => {
     const usage = {
       promptTokenCount: 5000,
       cachedContentTokenCount: 3000,
@@ -68,7 +68,12 @@ describe('Gemini usageMetadata', () => {
       ],
       cacheTokensDetails: [{ modality: 'AUDIO', tokenCount: 3000 }],
     };
-    expect(g(usage)).toEqual(canonical({ input: 1000, cache_read: 3000, input_audio: 1000, output: 10 }));
+    expect(g(usage)).toEqual(canonical({ input: 1000, cache_read_audio: 3000, input_audio: 1000, output: 10 }));
+    const withImage = { ...usage, promptTokenCount: 5500, totalTokenCount: 5510, cachedContentTokenCount: 3500, promptTokensDetails: [...usage.promptTokensDetails, { modality: 'IMAGE', tokenCount: 500 }], cacheTokensDetails: [...usage.cacheTokensDetails, { modality: 'IMAGE', tokenCount: 500 }] };
+    expect(g(withImage)).toEqual(canonical({ input: 1000, cache_read: 500, cache_read_audio: 3000, input_audio: 1000, output: 10 }));
+    // A breakdown of cached tokens without the cached count is inconsistent, not counted twice.
+    const { cachedContentTokenCount: _c, ...noCount } = usage;
+    expect(() => g(noCount)).toThrow(/cacheTokensDetails\[AUDIO\].*exceeds `cachedContentTokenCount` \(0\)/);
   });
 
   it('video and document tokens are billed as input', () => {

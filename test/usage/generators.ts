@@ -85,8 +85,8 @@ const openaiResponses: ShapeCase = {
 const openaiRealtime: ShapeCase = {
   name: 'openai-realtime',
   provider: 'openai',
-  arb: fc.record({ input: n, cachedText: n, cachedAudio: n, input_audio: n, output: n, output_audio: n }).map(({ cachedText, cachedAudio, ...t }) => {
-    const input = t.input + cachedText + cachedAudio + t.input_audio;
+  arb: fc.record({ input: n, cachedText: n, cachedAudio: n, cachedImage: n, input_audio: n, input_image: n, output: n, output_audio: n }).map(({ cachedText, cachedAudio, cachedImage, ...t }) => {
+    const input = t.input + cachedText + cachedAudio + cachedImage + t.input_audio + t.input_image;
     return {
       usage: {
         total_tokens: input + t.output + t.output_audio,
@@ -95,13 +95,14 @@ const openaiRealtime: ShapeCase = {
         input_token_details: {
           text_tokens: t.input + cachedText,
           audio_tokens: t.input_audio + cachedAudio,
-          image_tokens: 0,
-          cached_tokens: cachedText + cachedAudio,
-          cached_tokens_details: { text_tokens: cachedText, audio_tokens: cachedAudio, image_tokens: 0 },
+          image_tokens: t.input_image + cachedImage,
+          cached_tokens: cachedText + cachedAudio + cachedImage,
+          cached_tokens_details: { text_tokens: cachedText, audio_tokens: cachedAudio, image_tokens: cachedImage },
         },
         output_token_details: { text_tokens: t.output, audio_tokens: t.output_audio },
       },
-      truth: truth({ ...t, cache_read: cachedText + cachedAudio }),
+      // Cached audio has its own rate; cached images are priced as cached text.
+      truth: truth({ ...t, cache_read: cachedText + cachedImage, cache_read_audio: cachedAudio }),
     };
   }),
   billable: (u) => u.total_tokens,
@@ -140,14 +141,14 @@ const gemini: ShapeCase = {
   name: 'gemini',
   provider: 'google',
   arb: fc
-    .record({ text: n, tool: n, cachedText: n, cachedAudio: n, input_audio: n, input_image: n, output: n, reasoning: n, output_audio: n, output_image: n })
-    .map(({ text, tool, cachedText, cachedAudio, ...t }) => {
-      const prompt = text + cachedText + cachedAudio + t.input_audio + t.input_image;
+    .record({ text: n, tool: n, cachedText: n, cachedAudio: n, cachedImage: n, input_audio: n, input_image: n, output: n, reasoning: n, output_audio: n, output_image: n })
+    .map(({ text, tool, cachedText, cachedAudio, cachedImage, ...t }) => {
+      const prompt = text + cachedText + cachedAudio + cachedImage + t.input_audio + t.input_image;
       const candidates = t.output + t.output_audio + t.output_image;
       return {
         usage: {
           promptTokenCount: prompt,
-          cachedContentTokenCount: cachedText + cachedAudio,
+          cachedContentTokenCount: cachedText + cachedAudio + cachedImage,
           toolUsePromptTokenCount: tool,
           candidatesTokenCount: candidates,
           thoughtsTokenCount: t.reasoning,
@@ -155,11 +156,12 @@ const gemini: ShapeCase = {
           promptTokensDetails: [
             { modality: 'TEXT', tokenCount: text + cachedText },
             { modality: 'AUDIO', tokenCount: t.input_audio + cachedAudio },
-            { modality: 'IMAGE', tokenCount: t.input_image },
+            { modality: 'IMAGE', tokenCount: t.input_image + cachedImage },
           ],
           cacheTokensDetails: [
             { modality: 'TEXT', tokenCount: cachedText },
             { modality: 'AUDIO', tokenCount: cachedAudio },
+            { modality: 'IMAGE', tokenCount: cachedImage },
           ],
           candidatesTokensDetails: [
             { modality: 'TEXT', tokenCount: t.output },
@@ -167,7 +169,8 @@ const gemini: ShapeCase = {
             { modality: 'IMAGE', tokenCount: t.output_image },
           ],
         },
-        truth: truth({ ...t, input: text + tool, cache_read: cachedText + cachedAudio }),
+        // Cached audio has its own rate; cached images are priced as cached text.
+        truth: truth({ ...t, input: text + tool, cache_read: cachedText + cachedImage, cache_read_audio: cachedAudio }),
       };
     }),
   billable: (u) => u.totalTokenCount,

@@ -210,6 +210,7 @@ describe('OpenAI realtime usage', () => {
       input_token_details: { text_tokens: 200, audio_tokens: 800, cached_tokens: 700, cached_tokens_details: { text_tokens: 100, audio_tokens: 600 } },
       output_token_details: { text_tokens: 20, audio_tokens: 80 },
     };
-    expect(normalizeUsage({ usage })).toEqual(canonical({ input: 100, cache_read: 700, input_audio: 200, output: 20, output_audio: 80 }));
+    // Cached audio has its own rate (gpt-realtime-mini: $0.30 vs $0.06 per 1M cached text).
+    expect(normalizeUsage({ usage })).toEqual(canonical({ input: 100, cache_read: 100, cache_read_audio: 600, input_audio: 200, output: 20, output_audio: 80 }));
   });
 });

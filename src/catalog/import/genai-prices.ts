@@ -13,6 +13,7 @@ const MTOK_FIELDS: Record<string, RateKey> = {
   input_mtok: 'input',
   output_mtok: 'output',
   cache_read_mtok: 'cache_read',
+  cache_audio_read_mtok: 'cache_read_audio',
   cache_write_mtok: 'cache_write_5m',
   cache_write_1h_mtok: 'cache_write_1h',
   output_reasoning_mtok: 'reasoning',

@@ -14,6 +14,7 @@ const BASE_FIELDS: Record<string, RateKey> = {
   input_cost_per_token: 'input',
   output_cost_per_token: 'output',
   cache_read_input_token_cost: 'cache_read',
+  cache_read_input_audio_token_cost: 'cache_read_audio',
   cache_creation_input_token_cost: 'cache_write_5m',
   cache_creation_input_token_cost_above_1hr: 'cache_write_1h',
   output_cost_per_reasoning_token: 'reasoning',
