@@ -266,17 +266,29 @@ export class Ledger {
    * `bodyIncludes`, only those whose stored body contains that text (the rest are not decoded).
    */
   async *entries(options: { from?: number; bodyIncludes?: string | undefined } = {}): AsyncIterable<LedgerEntry> {
-    const needle = options.bodyIncludes;
-    yield* this.#records(needle === undefined ? undefined : (r) => r.body.includes(needle), options.from);
+    yield* this.#records(undefined, options.from, options.bodyIncludes);
   }
 
-  /** Entries whose stored record passes `keep` (the rest are not decoded), from `from` on. */
-  async *#records(keep: ((r: EntryRecord) => boolean) | undefined, from = 1): AsyncIterable<LedgerEntry> {
+  /**
+   * Entries whose stored record passes `keep` and whose body holds `needle` (the rest are not
+   * decoded), from `from` on. With a needle, an adapter that can `scan` finds the records itself.
+   */
+  async *#records(keep: ((r: EntryRecord) => boolean) | undefined, from = 1, needle?: string): AsyncIterable<LedgerEntry> {
     if (!this.ready) await this.open();
+    const storage = this.storage;
+    if (needle !== undefined && storage.scan) {
+      const head = (await storage.head()).seq;
+      for (let seq = from; seq <= head; seq += PAGE) {
+        for (const r of await storage.scan(seq, Math.min(head, seq + PAGE - 1), { bodyIncludes: needle })) {
+          if (r.body.includes(needle) && (keep === undefined || keep(r))) yield decodeRecord(r, this.cipher);
+        }
+      }
+      return;
+    }
     let seq = from;
     for (;;) {
-      const page = await this.storage.read(seq, PAGE);
-      for (const r of page) if (keep === undefined || keep(r)) yield decodeRecord(r, this.cipher);
+      const page = await storage.read(seq, PAGE);
+      for (const r of page) if ((needle === undefined || r.body.includes(needle)) && (keep === undefined || keep(r))) yield decodeRecord(r, this.cipher);
       if (page.length < PAGE) return;
       seq = page[page.length - 1]!.seq + 1;
     }
@@ -326,7 +338,7 @@ export class Ledger {
     // Bodies are canonical JSON: an entry of this customer holds `"customer":<its JSON string>`
     // verbatim, so the others are skipped undecoded (attribution sealed: decode them all).
     const needle = this.cipher ? undefined : `"customer":${JSON.stringify(input.customer)}`;
-    for await (const e of this.#records((r) => inPeriod(r) && (needle === undefined || r.body.includes(needle)))) builder.add(e);
+    for await (const e of this.#records(inPeriod, 1, needle)) builder.add(e);
     return builder.finish();
   }
 

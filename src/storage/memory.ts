@@ -3,7 +3,7 @@
  * Appends are serialized through a promise chain; staged records become visible only
  * when the callback returns, so a throwing callback leaves nothing behind.
  */
-import { GENESIS_HASH, type AppendTx, type EntryRecord, type Head, type LedgerStorage, type OpenReport } from './types.js';
+import { GENESIS_HASH, type AppendTx, type EntryRecord, type Head, type LedgerStorage, type OpenReport, type RecordFilter } from './types.js';
 import { createStagedTx } from './staging.js';
 import { RatecardError } from '../errors/index.js';
 
@@ -55,6 +55,13 @@ export class MemoryStorage implements LedgerStorage {
     this.assertOpen();
     const start = Math.max(0, fromSeq - 1);
     return this.records.slice(start, start + Math.max(0, limit)).map((r) => ({ ...r }));
+  }
+
+  async scan(fromSeq: number, toSeq: number, filter: RecordFilter): Promise<EntryRecord[]> {
+    this.assertOpen();
+    const out: EntryRecord[] = [];
+    for (let i = Math.max(0, fromSeq - 1); i < Math.min(this.records.length, toSeq); i++) if (this.records[i]!.body.includes(filter.bodyIncludes)) out.push({ ...this.records[i]! });
+    return out;
   }
 
   async getByKey(key: string): Promise<EntryRecord | undefined> {

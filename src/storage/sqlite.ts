@@ -15,7 +15,7 @@
 import { AppendQueue, type AppendJob } from './append-queue.js';
 import type BetterSqlite3 from 'better-sqlite3';
 import { RatecardError } from '../errors/index.js';
-import { GENESIS_HASH, type AppendTx, type EntryRecord, type Head, type LedgerStorage, type OpenReport } from './types.js';
+import { GENESIS_HASH, type AppendTx, type EntryRecord, type Head, type LedgerStorage, type OpenReport, type RecordFilter } from './types.js';
 
 export interface SqliteStorageOptions {
   /** `FULL` (default) or `NORMAL`; see the module comment. */
@@ -56,6 +56,7 @@ interface Statements {
   byKeys: Statement;
   byKey: Statement;
   read: Statement;
+  scan: Statement;
   getMeta: Statement;
   setMeta: Statement;
 }
@@ -179,6 +180,11 @@ class SqliteStorage implements LedgerStorage {
     const st = this.readStatements();
     if (!(limit > 0)) return [];
     return (st.read.all(Math.max(1, Math.floor(fromSeq)), Math.floor(limit)) as EntryRecord[]).map(copyRow);
+  }
+
+  async scan(fromSeq: number, toSeq: number, filter: RecordFilter): Promise<EntryRecord[]> {
+    const st = this.readStatements();
+    return (st.scan.all(Math.max(1, Math.floor(fromSeq)), Math.floor(toSeq), filter.bodyIncludes) as EntryRecord[]).map(copyRow);
   }
 
   async getByKey(key: string): Promise<EntryRecord | undefined> {
@@ -336,6 +342,7 @@ function prepare(db: DB): Statements {
     byKeys: db.prepare(`SELECT ${COLUMNS} FROM entries WHERE key IN (SELECT value FROM json_each(?))`),
     byKey: db.prepare(`SELECT ${COLUMNS} FROM entries WHERE key = ?`),
     read: db.prepare(`SELECT ${COLUMNS} FROM entries WHERE seq >= ? ORDER BY seq LIMIT ?`),
+    scan: db.prepare(`SELECT ${COLUMNS} FROM entries WHERE seq BETWEEN ? AND ? AND instr(body, ?) > 0 ORDER BY seq`),
     getMeta: db.prepare('SELECT value FROM meta WHERE name = ?'),
     setMeta: db.prepare('INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value'),
   };

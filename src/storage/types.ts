@@ -62,6 +62,12 @@ export interface AppendTx {
   append(records: readonly EntryRecord[]): void;
 }
 
+/** What `scan` keeps. */
+export interface RecordFilter {
+  /** Text the stored body must contain. */
+  bodyIncludes: string;
+}
+
 export interface OpenReport {
   kind: string;
   /** Records present after open. */
@@ -85,6 +91,13 @@ export interface LedgerStorage {
   appendWith<R>(fn: (tx: AppendTx) => R | Promise<R>): Promise<R>;
   /** Records with seq >= fromSeq, ascending, at most `limit`. */
   read(fromSeq: number, limit: number): Promise<EntryRecord[]>;
+  /**
+   * Optional: the records with seq in [fromSeq, toSeq] whose stored body contains
+   * `filter.bodyIncludes`, ascending. Never fewer than match (the caller checks again, so an
+   * adapter may return more). Lets an adapter skip the others undecoded (file) or filter in the
+   * database (SQL); without it, the ledger reads every record and filters them itself.
+   */
+  scan?(fromSeq: number, toSeq: number, filter: RecordFilter): Promise<EntryRecord[]>;
   getByKey(key: string): Promise<EntryRecord | undefined>;
   head(): Promise<Head>;
   /** Small key/value store beside the log (sync cursors, alert firings). Not hash-chained. */

@@ -123,10 +123,14 @@ describe('billing run', () => {
   it('does not decode the entries of other periods', async () => {
     const ledger = await ledgerOf(TIMES.map((at, i) => ({ customer: 'acme', at, output: i * 10, model: 'gpt-test', incomplete: false })));
     const before = await ledger.invoices({ period: '2025-02', document: DOC });
-    const storage = (ledger as unknown as { storage: { read: (from: number, limit: number) => Promise<EntryRecord[]> } }).storage;
+    type Reads = { read: (from: number, limit: number) => Promise<EntryRecord[]>; scan: (from: number, to: number, f: { bodyIncludes: string }) => Promise<EntryRecord[]> };
+    const storage = (ledger as unknown as { storage: Reads }).storage;
     const read = storage.read.bind(storage);
-    // Records of other months now hold bodies that cannot be decoded.
-    storage.read = async (from, limit) => (await read(from, limit)).map((r) => (new Date(r.at).toISOString().startsWith('2025-02') ? r : { ...r, body: '{not json' }));
+    const scan = storage.scan.bind(storage);
+    // Records of other months now hold bodies that cannot be decoded (the needle kept, so a scan still finds them).
+    const spoil = (r: EntryRecord) => (new Date(r.at).toISOString().startsWith('2025-02') ? r : { ...r, body: `{not json ${r.body}` });
+    storage.read = async (from, limit) => (await read(from, limit)).map(spoil);
+    storage.scan = async (from, to, f) => (await scan(from, to, f)).map(spoil);
     expect(await ledger.invoices({ period: '2025-02', document: DOC })).toEqual(before);
     expect(await ledger.invoice({ customer: 'acme', period: '2025-02', document: DOC })).toEqual(before.invoices[0]);
     expect(before.invoices[0]!.entries).toBe(3);

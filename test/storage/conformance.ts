@@ -103,6 +103,30 @@ export function describeStorageConformance(name: string, makeStorage: MakeStorag
       });
     });
 
+    it('property: scan returns every record of the range whose body holds the text, in order', async () => {
+      const ids = ['acme', 'acme2', 'a"b', 'a\\b', 'ünï', '😀', 'x\ny', '"customer":"acme"'];
+      const body = fc.record({ customer: fc.constantFrom(...ids), agent: fc.constantFrom(...ids), n: fc.nat(99) }).map((b) => JSON.stringify(b));
+      const needle = fc.oneof(
+        fc.constantFrom(...ids).map((id) => `"customer":${JSON.stringify(id)}`),
+        fc.constantFrom(...ids, '"', '\\', '\n', 'acme", "', '"n":1', ''),
+      );
+      await withStorage(async (s) => {
+        if (!s.scan) return;
+        const stored = await appendKeys(s, (await fc.sample(body, { numRuns: 40, seed: 5 })).map((b, i) => ({ key: `k${i}"\\${i}`, body: b })));
+        await fc.assert(
+          fc.asyncProperty(needle, fc.integer({ min: 0, max: 42 }), fc.integer({ min: 0, max: 42 }), async (text, a, b) => {
+            const [from, to] = a <= b ? [a, b] : [b, a];
+            const got = await s.scan!(from, to, { bodyIncludes: text });
+            const expected = stored.filter((r) => r.seq >= from && r.seq <= to && r.body.includes(text));
+            // Never fewer than match; anything more is within the range, in order, and checked again by the caller.
+            expect(got.filter((r) => r.body.includes(text))).toEqual(expected);
+            expect(got.every((r, i) => r.seq >= from && r.seq <= to && (i === 0 || got[i - 1]!.seq < r.seq))).toBe(true);
+          }),
+          { numRuns: 60 },
+        );
+      });
+    });
+
     it('read pages by fromSeq and limit', async () => {
       await withStorage(async (s) => {
         const recs = await appendKeys(s, keys('p', 10));

@@ -13,7 +13,7 @@ import { dirname, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { RatecardError } from '../../errors/index.js';
 import { Mutex } from '../memory.js';
-import { type AppendTx, type EntryRecord, type Head, type LedgerStorage, type OpenReport } from '../types.js';
+import { type AppendTx, type EntryRecord, type Head, type LedgerStorage, type OpenReport, type RecordFilter } from '../types.js';
 import { createStagedTx } from '../staging.js';
 import { decodeRecord, encodeRecord, HEADER } from './frame.js';
 import { acquireLock, releaseLock } from './lock.js';
@@ -198,11 +198,7 @@ class FileCore implements LedgerStorage {
     const first = Math.max(1, fromSeq);
     const last = Math.min(this.headState.seq, first + Math.max(0, limit) - 1);
     if (last < first) return [];
-    const start = this.offsets[first - 1]!;
-    const end = last < this.offsets.length ? this.offsets[last]! : this.size;
-    const buf = Buffer.allocUnsafe(end - start);
-    let got = 0;
-    while (got < buf.length) got += readSync(this.fd, buf, got, buf.length - got, start + got);
+    const buf = this.bytesOf(first, last);
     const out: EntryRecord[] = [];
     let lineStart = 0;
     for (let seq = first; seq <= last; seq++) {
@@ -213,6 +209,55 @@ class FileCore implements LedgerStorage {
       lineStart = nl + 1;
     }
     return out;
+  }
+
+  /**
+   * Records of [fromSeq, toSeq] whose body contains the text, found by searching the raw
+   * bytes for it as the line's JSON spells it (the writer escapes with JSON.stringify, which
+   * escapes each character on its own): only the records it is found in are checked and
+   * parsed. The others were checked when the file was opened.
+   */
+  async scan(fromSeq: number, toSeq: number, filter: RecordFilter): Promise<EntryRecord[]> {
+    this.assertOpen();
+    const first = Math.max(1, fromSeq);
+    const last = Math.min(this.headState.seq, toSeq);
+    if (last < first) return [];
+    const base = this.offsets[first - 1]!;
+    const buf = this.bytesOf(first, last);
+    const needle = Buffer.from(JSON.stringify(filter.bodyIncludes).slice(1, -1), 'utf8');
+    const out: EntryRecord[] = [];
+    let seq = first;
+    for (let at = buf.indexOf(needle); at !== -1 && seq <= last; ) {
+      seq = this.seqAt(base + at, seq, last);
+      const lineStart = this.offsets[seq - 1]! - base;
+      const lineEnd = (seq < this.offsets.length ? this.offsets[seq]! : this.size) - base - 1;
+      const r = decodeRecord(buf, lineStart, lineEnd);
+      if (!r || r.seq !== seq) throw new RatecardError('storage_corrupt', `${this.path}: record ${seq} is damaged on disk (checksum mismatch)`, { details: { seq } });
+      out.push(r);
+      seq++;
+      at = buf.indexOf(needle, lineEnd + 1);
+    }
+    return out;
+  }
+
+  /** The bytes of records first..last (lines with their newlines). */
+  private bytesOf(first: number, last: number): Buffer {
+    const start = this.offsets[first - 1]!;
+    const end = last < this.offsets.length ? this.offsets[last]! : this.size;
+    const buf = Buffer.allocUnsafe(end - start);
+    let got = 0;
+    while (got < buf.length) got += readSync(this.fd, buf, got, buf.length - got, start + got);
+    return buf;
+  }
+
+  /** The seq of the record holding byte `offset`, searching [lo, hi] (offsets ascend). */
+  private seqAt(offset: number, lo: number, hi: number): number {
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.offsets[mid - 1]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
   }
 
   async getByKey(key: string): Promise<EntryRecord | undefined> {
@@ -361,6 +406,9 @@ export class FileStorage implements LedgerStorage {
   }
   async read(fromSeq: number, limit: number): Promise<EntryRecord[]> {
     return this.use().read(fromSeq, limit);
+  }
+  async scan(fromSeq: number, toSeq: number, filter: RecordFilter): Promise<EntryRecord[]> {
+    return this.use().scan(fromSeq, toSeq, filter);
   }
   async getByKey(key: string): Promise<EntryRecord | undefined> {
     return this.use().getByKey(key);

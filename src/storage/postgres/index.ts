@@ -15,7 +15,7 @@
 import { AppendQueue, type AppendJob } from '../append-queue.js';
 import type { Pool, PoolClient, QueryResult } from 'pg';
 import { RatecardError } from '../../errors/index.js';
-import type { AppendTx, EntryRecord, Head, LedgerStorage, OpenReport } from '../types.js';
+import type { AppendTx, EntryRecord, Head, LedgerStorage, OpenReport, RecordFilter } from '../types.js';
 import { migrate } from './migrations.js';
 import { IDENT, queries, quoteIdent, rowToHead, rowToRecord, type Queries } from './queries.js';
 import { PgTx } from './tx.js';
@@ -169,6 +169,13 @@ class PostgresStorage implements LedgerStorage {
     const pool = this.readPool();
     if (!(limit > 0)) return [];
     const res = await pool.query({ ...this.q.read, values: [this.ledger, Math.max(1, Math.floor(fromSeq)), Math.floor(limit)] });
+    return res.rows.map(rowToRecord);
+  }
+
+  async scan(fromSeq: number, toSeq: number, filter: RecordFilter): Promise<EntryRecord[]> {
+    // A NUL cannot be in a stored body (PostgreSQL text refuses it): nothing matches.
+    if (filter.bodyIncludes.includes('\u0000')) return [];
+    const res = await this.readPool().query({ ...this.q.scan, values: [this.ledger, Math.max(1, Math.floor(fromSeq)), Math.floor(toSeq), filter.bodyIncludes] });
     return res.rows.map(rowToRecord);
   }
 

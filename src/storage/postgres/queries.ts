@@ -15,6 +15,7 @@ export interface Queries {
   byKeys: Statement;
   byKey: Statement;
   read: Statement;
+  scan: Statement;
   insertBatch: Statement;
   getMeta: Statement;
   setMeta: Statement;
@@ -36,6 +37,7 @@ export function queries(s: string): Queries {
     byKeys: named(`SELECT e.* FROM ${probe('$2', COLUMNS)}`),
     byKey: named(`SELECT ${COLUMNS} FROM ${s}.entries WHERE ledger = $1 AND key = $2`),
     read: named(`SELECT ${COLUMNS} FROM ${s}.entries WHERE ledger = $1 AND seq >= $2 ORDER BY seq LIMIT $3`),
+    scan: named(`SELECT ${COLUMNS} FROM ${s}.entries WHERE ledger = $1 AND seq BETWEEN $2 AND $3 AND strpos(body, $4) > 0 ORDER BY seq`),
     // All or nothing: inserts no row when any of the keys ($3) is already stored. The records
     // travel as one JSON array: JSON.stringify is native, where pg's array-literal
     // escaping of 8 text[] parameters cost the client ~3x more CPU.
