@@ -277,13 +277,16 @@ export class Ledger {
     if (!this.ready) await this.open();
     const storage = this.storage;
     if (needle !== undefined && storage.scan) {
-      const head = (await storage.head()).seq;
-      for (let seq = from; seq <= head; seq += PAGE) {
-        for (const r of await storage.scan(seq, Math.min(head, seq + PAGE - 1), { bodyIncludes: needle })) {
+      for (let seq = from; ; ) {
+        // The head per page: entries appended meanwhile are read too, as with read().
+        const head = (await storage.head()).seq;
+        if (seq > head) return;
+        const to = Math.min(head, seq + PAGE - 1);
+        for (const r of await storage.scan(seq, to, { bodyIncludes: needle })) {
           if (r.body.includes(needle) && (keep === undefined || keep(r))) yield decodeRecord(r, this.cipher);
         }
+        seq = to + 1;
       }
-      return;
     }
     let seq = from;
     for (;;) {

@@ -47,4 +47,35 @@ describe('invoice entry filter', () => {
       { numRuns: 60 },
     );
   });
+
+  it('finds the customer across pages of the log (more entries than one scan covers)', async () => {
+    const ledger = createLedger({ storage: createMemoryStorage(), ratecard: testRater(), clock: () => new Date(0) });
+    const N = 25_000;
+    // Entries on both sides of each 10 000-entry page boundary (seqs 10000/10001, 20000/20001).
+    const EDGES = new Set([9_999, 10_000, 19_999, 20_000]);
+    for (let i = 0; i < N; i += 1000) {
+      await Promise.all(Array.from({ length: 1000 }, (_, j) => ledger.record({ id: `e${i + j}`, at: '2025-01-05T00:00:00Z', model: 'gpt-test', usage: { input: 1, output: i + j }, attributes: { customer: (i + j) % 997 === 0 || EDGES.has(i + j) ? 'acme' : 'other' } })));
+    }
+    const all: LedgerEntry[] = [];
+    for await (const e of ledger.entries()) if (e.attributes?.customer === 'acme') all.push(e);
+    const inv = await ledger.invoice({ customer: 'acme', period: '2025-01' });
+    expect(inv.entries).toBe(Math.floor((N - 1) / 997) + 1 + EDGES.size);
+    expect(inv).toEqual(buildInvoice(all, { customer: 'acme', period: '2025-01' }));
+  });
+
+  it('entries({ bodyIncludes }) also yields what is recorded while it iterates, as entries() does', async () => {
+    const ledger = createLedger({ storage: createMemoryStorage(), ratecard: testRater(), clock: () => new Date(0) });
+    const rec = (id: string, customer: string) => ledger.record({ id, at: '2025-01-05T00:00:00Z', model: 'gpt-test', usage: { input: 1, output: 1 }, attributes: { customer } });
+    await rec('a', 'acme');
+    await rec('b', 'other');
+    const seen: string[] = [];
+    for await (const e of ledger.entries({ bodyIncludes: '"customer":"acme"' })) {
+      seen.push(e.key);
+      if (e.key === 'a') {
+        await rec('c', 'other');
+        await rec('d', 'acme');
+      }
+    }
+    expect(seen).toEqual(['a', 'd']);
+  });
 });
