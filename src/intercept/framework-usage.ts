@@ -22,8 +22,15 @@ function hasCount(o: Obj): boolean {
   return Object.values(o).some((v) => num(v) || (isObj(v) && Object.values(v).some(num)));
 }
 
-/** The AI SDK usage to record (flat v2 or nested v3), or undefined when no count is known. */
+/**
+ * The AI SDK usage to record (flat v2 or nested v3), or undefined when no count is known.
+ * Google's raw `usageMetadata` (provider metadata) wins over both: only it splits audio,
+ * images and cached audio, which Gemini prices apart. Anthropic's raw usage wins over flat v2
+ * (which has no cache-write count).
+ */
 export function aiSdkUsage(usage: unknown, providerMetadata?: unknown): Obj | undefined {
+  const googleRaw = isObj(providerMetadata) && isObj(providerMetadata.google) ? providerMetadata.google.usageMetadata : undefined;
+  if (isObj(googleRaw) && num(googleRaw.promptTokenCount)) return googleRaw as Obj;
   if (!isObj(usage)) return undefined;
   const flat = !isObj(usage.inputTokens) && !isObj(usage.outputTokens);
   const anthropicRaw = isObj(providerMetadata) && isObj(providerMetadata.anthropic) ? providerMetadata.anthropic.usage : undefined;

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ratecardMiddleware } from '../../src/intercept/ai-sdk.js';
 import { withAttribution } from '../../src/intercept/index.js';
 import { memoryTracker } from './helpers.js';
+import { quoteWithCatalog } from '../../src/catalog/quote.js';
 
 const v3usage = {
   inputTokens: { total: 120, noCache: 20, cacheRead: 90, cacheWrite: 10 },
@@ -117,5 +118,27 @@ describe('ratecardMiddleware', () => {
     await tracker.flush();
     expect(events[0]!.usage).toEqual({ inputTokens: 100, outputTokens: 30, totalTokens: 130, cachedInputTokens: 60, reasoningTokens: 5 });
     expect(events[1]).toMatchObject({ provider: 'anthropic', usage: raw });
+  });
+
+  it("records Google's raw usageMetadata (audio and cached audio split out), v2 or v3, and prices it that way", async () => {
+    const { events, tracker } = memoryTracker();
+    const mw = ratecardMiddleware({ tracker });
+    const call = (usage: unknown, providerMetadata: unknown) =>
+      mw.wrapGenerate({ doGenerate: async () => ({ usage, providerMetadata, content: [] }), doStream: async () => ({}), params: {}, model: { provider: 'google.generative-ai', modelId: 'gemini-2.0-flash' } });
+    const raw = {
+      promptTokenCount: 10_000, cachedContentTokenCount: 6_000, candidatesTokenCount: 100, totalTokenCount: 10_100,
+      promptTokensDetails: [{ modality: 'TEXT', tokenCount: 3_000 }, { modality: 'AUDIO', tokenCount: 7_000 }],
+      cacheTokensDetails: [{ modality: 'AUDIO', tokenCount: 6_000 }],
+    };
+    await call({ inputTokens: { total: 10_000, noCache: 4_000, cacheRead: 6_000 }, outputTokens: { total: 100, text: 100 } }, { google: { usageMetadata: raw, safetyRatings: null } });
+    await call({ inputTokens: 10_000, outputTokens: 100, cachedInputTokens: 6_000 }, { google: { usageMetadata: raw } });
+    // Without the raw usage (another provider's metadata, or none): the SDK's own usage.
+    await call({ inputTokens: 5, outputTokens: 1 }, { google: { usageMetadata: null } });
+    await tracker.flush();
+    expect(events.map((e) => e.usage)).toEqual([raw, raw, { inputTokens: 5, outputTokens: 1 }]);
+    expect(events[0]).toMatchObject({ provider: 'google', model: 'gemini-2.0-flash' });
+    const q = quoteWithCatalog({ provider: 'google', model: 'gemini-2.0-flash', at: '2025-11-01T00:00:00Z', usage: events[0]!.usage });
+    // 3000 text × 1e-7 + 1000 audio × 7e-7 + 6000 cached audio × 1.75e-7 + 100 × 4e-7
+    expect(q.cost).toBe('0.00209');
   });
 });
