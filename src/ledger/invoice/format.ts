@@ -44,6 +44,7 @@ export function formatInvoiceText(inv: Invoice): string {
 }
 
 const CSV_COLUMNS = ['kind', 'description', 'model', 'component', 'quantity', 'unit_price', 'amount'] as const;
+const CSV_HEADER = ['customer', 'period', 'currency', ...CSV_COLUMNS];
 
 function csvCell(v: string): string {
   return /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
@@ -51,7 +52,7 @@ function csvCell(v: string): string {
 
 export function formatInvoiceCsv(inv: Invoice, header = true): string {
   const rows = [
-    ...(header ? [['customer', 'period', 'currency', ...CSV_COLUMNS]] : []),
+    ...(header ? [CSV_HEADER] : []),
     ...inv.lines.map((l: InvoiceLine) => [inv.customer, inv.period, inv.currency, ...CSV_COLUMNS.map((c) => l[c] ?? '')]),
     [inv.customer, inv.period, inv.currency, 'total', 'Total', '', '', '', '', inv.total],
   ];
@@ -69,7 +70,7 @@ export function formatInvoice(inv: Invoice, format: InvoiceFormat): string {
 export function formatBillingRun(run: BillingRun, format: InvoiceFormat): string {
   if (format === 'json') return `${JSON.stringify(run, null, 2)}\n`;
   if (format === 'csv') {
-    const head = ['customer', 'period', 'currency', ...CSV_COLUMNS].join(',') + '\r\n';
+    const head = CSV_HEADER.join(',') + '\r\n';
     return head + run.invoices.map((inv) => formatInvoiceCsv(inv, false)).join('');
   }
   const parts = run.invoices.map(formatInvoiceText);

@@ -203,9 +203,7 @@ class FileCore implements LedgerStorage {
     let lineStart = 0;
     for (let seq = first; seq <= last; seq++) {
       const nl = buf.indexOf(0x0a, lineStart);
-      const r = decodeRecord(buf, lineStart, nl);
-      if (!r || r.seq !== seq) throw new RatecardError('storage_corrupt', `${this.path}: record ${seq} is damaged on disk (checksum mismatch)`, { details: { seq } });
-      out.push(r);
+      out.push(this.recordAt(buf, lineStart, nl, seq));
       lineStart = nl + 1;
     }
     return out;
@@ -229,22 +227,30 @@ class FileCore implements LedgerStorage {
     let seq = first;
     for (let at = buf.indexOf(needle); at !== -1 && seq <= last; ) {
       seq = this.seqAt(base + at, seq, last);
-      const lineStart = this.offsets[seq - 1]! - base;
-      const lineEnd = (seq < this.offsets.length ? this.offsets[seq]! : this.size) - base - 1;
-      const r = decodeRecord(buf, lineStart, lineEnd);
-      if (!r || r.seq !== seq) throw new RatecardError('storage_corrupt', `${this.path}: record ${seq} is damaged on disk (checksum mismatch)`, { details: { seq } });
-      out.push(r);
+      const lineEnd = this.endOf(seq) - base - 1;
+      out.push(this.recordAt(buf, this.offsets[seq - 1]! - base, lineEnd, seq));
       seq++;
       at = buf.indexOf(needle, lineEnd + 1);
     }
     return out;
   }
 
+  /** Record `seq` from its line `buf[start, end)`; a damaged one is `storage_corrupt`. */
+  private recordAt(buf: Buffer, start: number, end: number, seq: number): EntryRecord {
+    const r = decodeRecord(buf, start, end);
+    if (!r || r.seq !== seq) throw new RatecardError('storage_corrupt', `${this.path}: record ${seq} is damaged on disk (checksum mismatch)`, { details: { seq } });
+    return r;
+  }
+
+  /** The byte offset just past record `seq` (its newline included). */
+  private endOf(seq: number): number {
+    return seq < this.offsets.length ? this.offsets[seq]! : this.size;
+  }
+
   /** The bytes of records first..last (lines with their newlines). */
   private bytesOf(first: number, last: number): Buffer {
     const start = this.offsets[first - 1]!;
-    const end = last < this.offsets.length ? this.offsets[last]! : this.size;
-    const buf = Buffer.allocUnsafe(end - start);
+    const buf = Buffer.allocUnsafe(this.endOf(last) - start);
     let got = 0;
     while (got < buf.length) got += readSync(this.fd, buf, got, buf.length - got, start + got);
     return buf;
