@@ -36,8 +36,20 @@ export interface BudgetsOptions {
   checkpointEvery?: number | false;
 }
 
-/** Where the budgets' checkpoint is kept (`bulk:`: apart from small meta). */
+/** Where the budgets' checkpoints are kept (`bulk:`: apart from small meta). */
 export const BUDGETS_CHECKPOINT = 'bulk:budgets-checkpoint';
+
+/**
+ * The checkpoint slot of one set of budgets: one of 16, by the first hex digit of their
+ * fingerprint. Two sets kept on one ledger (two services, or a change rolled out process by
+ * process) then each keep their own checkpoint instead of overwriting each other's and
+ * replaying the whole log at every start; the storage has no delete, so the slots are few
+ * and a set's old checkpoints are overwritten, not left behind one per change. Two sets in
+ * one slot are no worse off than with a single name (each checkpoint says whose it is).
+ */
+export function budgetsCheckpointName(fingerprint: string): string {
+  return `${BUDGETS_CHECKPOINT}:${fingerprint.slice(0, 1)}`;
+}
 
 interface SpendState {
   /** Which budgets the spend was kept for: another set of budgets cannot use it. */
@@ -76,6 +88,12 @@ export class Budgets {
   private started = false;
   /** Seq of the checkpoint the spend started from (0: read the whole log). */
   startedFrom = 0;
+
+  /** The storage meta this set of budgets keeps its checkpoint under. */
+  get checkpointName(): string {
+    return budgetsCheckpointName(this.fingerprint);
+  }
+
   /** A refresh failed (an alert may not have been appended): no checkpoint may cover it. */
   private checkpointBlocked = false;
 
@@ -135,10 +153,13 @@ export class Budgets {
     this.started = true;
     if (this.checkpointEvery === undefined) return;
     await this.ledger.open();
-    const cp = await loadCheckpoint(this.ledger.storage, BUDGETS_CHECKPOINT, this.ledger.cipher, (state) => {
+    const accept = (state: unknown): SpendState | undefined => {
       const s = state as Partial<SpendState> | null;
       return s?.budgets === this.fingerprint && Array.isArray(s.cells) && Array.isArray(s.fired) ? (s as SpendState) : undefined;
-    });
+    };
+    const { storage, cipher } = this.ledger;
+    // The single name of earlier versions too: an upgrade does not start with a full replay.
+    const cp = (await loadCheckpoint(storage, budgetsCheckpointName(this.fingerprint), cipher, accept)) ?? (await loadCheckpoint(storage, BUDGETS_CHECKPOINT, cipher, accept));
     if (!cp) return;
     this.book.restore(cp.state.cells, cp.seq);
     for (const k of cp.state.fired) {
@@ -159,7 +180,7 @@ export class Budgets {
     const storage = this.ledger.storage;
     void (async () => {
       const stateJson = `{"budgets":${JSON.stringify(this.fingerprint)},"cells":${await jsonInSlices(cells)},"fired":${await jsonInSlices(fired)}}`;
-      await saveCheckpoint(storage, BUDGETS_CHECKPOINT, seq, stateJson, this.ledger.cipher);
+      await saveCheckpoint(storage, budgetsCheckpointName(this.fingerprint), seq, stateJson, this.ledger.cipher);
     })().catch(() => undefined);
   }
 

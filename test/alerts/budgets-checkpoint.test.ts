@@ -49,7 +49,7 @@ describe('budget spend checkpoints', () => {
     const storage = createMemoryStorage();
     const first = createBudgets({ ledger: makeLedger(storage), checkpointEvery: 3 });
     for (let i = 0; i < 7; i++) await first.record(call(1));
-    await expect.poll(async () => JSON.parse((await storage.getMeta(BUDGETS_CHECKPOINT)) ?? '{"seq":0}').seq).toBeGreaterThanOrEqual(6);
+    await expect.poll(async () => JSON.parse((await storage.getMeta(first.checkpointName)) ?? '{"seq":0}').seq).toBeGreaterThanOrEqual(6);
     const again = createBudgets({ ledger: makeLedger(storage) });
     await again.refresh();
     expect(again.startedFrom).toBeGreaterThanOrEqual(6);
@@ -70,13 +70,55 @@ describe('budget spend checkpoints', () => {
     const keyed = () => createLedger({ storage, ratecard, encryption: { key: KEY }, clock: () => new Date('2025-03-20T00:00:00Z') });
     const budgets = createBudgets({ ledger: keyed(), checkpointEvery: 2 });
     for (let i = 0; i < 3; i++) await budgets.record(call(2, { customer: 'secret-customer-7' }));
-    await expect.poll(async () => storage.getMeta(BUDGETS_CHECKPOINT)).toBeDefined();
-    const stored = (await storage.getMeta(BUDGETS_CHECKPOINT))!;
+    await expect.poll(async () => storage.getMeta(budgets.checkpointName)).toBeDefined();
+    const stored = (await storage.getMeta(budgets.checkpointName))!;
     expect(stored).toMatch(/"sealed"/);
     expect(stored).not.toMatch(/secret-customer/);
     const again = createBudgets({ ledger: keyed() });
     await again.refresh();
     expect(again.startedFrom).toBeGreaterThan(0);
     expect(again.spent('cust', 'secret-customer-7', '2025-03')).toBe('6');
+  });
+
+  it('keeps one checkpoint per set of budgets: two sets on one ledger both restart from their own', async () => {
+    const storage = createMemoryStorage();
+    const first = { name: 'cust', per: 'customer' as const, period: 'monthly' as const, amount: '10.00', alerts: ['50'] };
+    // A second set whose fingerprint lands in another of the 16 slots.
+    let amount = 20;
+    const second = () => createBudgets({ ledger: makeLedger(storage), checkpointEvery: 2, budgets: [{ ...first, amount: `${amount}.00` }] });
+    const firsts = () => createBudgets({ ledger: makeLedger(storage), checkpointEvery: 2, budgets: [first] });
+    while (second().checkpointName === firsts().checkpointName && amount < 100) amount++;
+    // Both sets see the same entries, turn by turn, as two services sharing the ledger would.
+    for (let turn = 0; turn < 3; turn++) {
+      for (const make of [firsts, second]) {
+        const b = make();
+        await b.refresh();
+        if (turn > 0) expect(b.startedFrom).toBeGreaterThan(0);
+        await b.record(call(1));
+        await b.record(call(1));
+        await expect.poll(async () => storage.getMeta(b.checkpointName)).toBeDefined();
+      }
+    }
+    expect(firsts().checkpointName).not.toBe(second().checkpointName);
+    const a = firsts();
+    const b = second();
+    await a.refresh();
+    await b.refresh();
+    expect(a.spent('cust', 'acme', '2025-03')).toBe('12');
+    expect(b.spent('cust', 'acme', '2025-03')).toBe('12');
+  });
+
+  it('starts from a checkpoint kept under the single name of earlier versions', async () => {
+    const storage = createMemoryStorage();
+    const budgets = createBudgets({ ledger: makeLedger(storage), checkpointEvery: 2 });
+    for (let i = 0; i < 4; i++) await budgets.record(call(1));
+    await expect.poll(async () => storage.getMeta(budgets.checkpointName)).toBeDefined();
+    // As an earlier version left it: under the one name, nothing in the slot.
+    await storage.setMeta(BUDGETS_CHECKPOINT, (await storage.getMeta(budgets.checkpointName))!);
+    await storage.setMeta(budgets.checkpointName, '');
+    const again = createBudgets({ ledger: makeLedger(storage) });
+    await again.refresh();
+    expect(again.startedFrom).toBeGreaterThan(0);
+    expect(again.spent('cust', 'acme', '2025-03')).toBe('4');
   });
 });
