@@ -15,7 +15,7 @@ import { Dec, parseDecimal, ZERO, type Decimal } from '../money/index.js';
 import type { Budget, PricingDocument } from '../pricing/document.js';
 import { RatecardError } from '../errors/index.js';
 import { canonicalJson, sha256Hex } from '../ledger/canonical-json.js';
-import { checkpointInterval, jsonInSlices, loadCheckpoint, saveCheckpoint } from '../ledger/checkpoint.js';
+import { checkpointInterval, checkpointSlot, jsonInSlices, loadCheckpointFor, saveCheckpoint } from '../ledger/checkpoint.js';
 import { alertKey, appendAlert } from './alert-record.js';
 import { Holds } from './reservations.js';
 import { budgetValue, cellKey, compileBudgets, fmt, SpendBook, type CompiledBudget } from './spend.js';
@@ -38,18 +38,6 @@ export interface BudgetsOptions {
 
 /** Where the budgets' checkpoints are kept (`bulk:`: apart from small meta). */
 export const BUDGETS_CHECKPOINT = 'bulk:budgets-checkpoint';
-
-/**
- * The checkpoint slot of one set of budgets: one of 16, by the first hex digit of their
- * fingerprint. Two sets kept on one ledger (two services, or a change rolled out process by
- * process) then each keep their own checkpoint instead of overwriting each other's and
- * replaying the whole log at every start; the storage has no delete, so the slots are few
- * and a set's old checkpoints are overwritten, not left behind one per change. Two sets in
- * one slot are no worse off than with a single name (each checkpoint says whose it is).
- */
-export function budgetsCheckpointName(fingerprint: string): string {
-  return `${BUDGETS_CHECKPOINT}:${fingerprint.slice(0, 1)}`;
-}
 
 interface SpendState {
   /** Which budgets the spend was kept for: another set of budgets cannot use it. */
@@ -91,7 +79,7 @@ export class Budgets {
 
   /** The storage meta this set of budgets keeps its checkpoint under. */
   get checkpointName(): string {
-    return budgetsCheckpointName(this.fingerprint);
+    return checkpointSlot(BUDGETS_CHECKPOINT, this.fingerprint);
   }
 
   /** A refresh failed (an alert may not have been appended): no checkpoint may cover it. */
@@ -157,9 +145,7 @@ export class Budgets {
       const s = state as Partial<SpendState> | null;
       return s?.budgets === this.fingerprint && Array.isArray(s.cells) && Array.isArray(s.fired) ? (s as SpendState) : undefined;
     };
-    const { storage, cipher } = this.ledger;
-    // The single name of earlier versions too: an upgrade does not start with a full replay.
-    const cp = (await loadCheckpoint(storage, budgetsCheckpointName(this.fingerprint), cipher, accept)) ?? (await loadCheckpoint(storage, BUDGETS_CHECKPOINT, cipher, accept));
+    const cp = await loadCheckpointFor(this.ledger.storage, BUDGETS_CHECKPOINT, this.fingerprint, this.ledger.cipher, accept);
     if (!cp) return;
     this.book.restore(cp.state.cells, cp.seq);
     for (const k of cp.state.fired) {
@@ -180,7 +166,7 @@ export class Budgets {
     const storage = this.ledger.storage;
     void (async () => {
       const stateJson = `{"budgets":${JSON.stringify(this.fingerprint)},"cells":${await jsonInSlices(cells)},"fired":${await jsonInSlices(fired)}}`;
-      await saveCheckpoint(storage, budgetsCheckpointName(this.fingerprint), seq, stateJson, this.ledger.cipher);
+      await saveCheckpoint(storage, this.checkpointName, seq, stateJson, this.ledger.cipher);
     })().catch(() => undefined);
   }
 

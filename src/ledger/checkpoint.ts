@@ -13,6 +13,7 @@
  */
 import { RatecardError } from '../errors/index.js';
 import type { LedgerStorage } from '../storage/types.js';
+import { sha256Hex } from './canonical-json.js';
 import type { Cipher, Sealed } from './encryption.js';
 
 const VERSION = 1;
@@ -30,6 +31,27 @@ export function checkpointInterval(value: number | false | undefined, code: stri
   if (every === false) return undefined;
   if (!(Number.isSafeInteger(every) && every >= 1)) throw new RatecardError(code, `checkpointEvery must be a positive integer or false, got ${String(every)}`);
   return every;
+}
+
+/**
+ * Where a checkpoint kept for `owner` (what its state depends on: the attributes aggregated,
+ * the budgets' definitions) is saved: one of 16 slots under `name`, by a digest of the owner.
+ * Owners sharing a ledger (an application and the CLI aggregating by other attributes, two
+ * services with their own budgets) then keep a checkpoint each instead of overwriting one
+ * another's and replaying the whole log at every open; the storage has no delete, so slots
+ * are few and an owner's old checkpoints are overwritten, not left behind one per change.
+ * Two owners in one slot are no worse off than with one name: each state says whose it is.
+ */
+export function checkpointSlot(name: string, owner: string): string {
+  return `${name}-${sha256Hex(owner).slice(0, 1)}`;
+}
+
+/**
+ * The checkpoint of `owner` (see checkpointSlot), or the one under `name` itself, where
+ * earlier versions kept every owner's: an upgrade does not begin with a full replay.
+ */
+export async function loadCheckpointFor<T>(storage: LedgerStorage, name: string, owner: string, cipher: Cipher | undefined, accept: (state: unknown, seq: number) => T | undefined): Promise<{ seq: number; state: T } | undefined> {
+  return (await loadCheckpoint(storage, checkpointSlot(name, owner), cipher, accept)) ?? (await loadCheckpoint(storage, name, cipher, accept));
 }
 
 /**

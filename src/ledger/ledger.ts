@@ -13,7 +13,7 @@ import { listPriceRater } from '../quote.js';
 import type { Period, PricingDocument } from '../pricing/document.js';
 import type { EntryRecord, Head, LedgerStorage } from '../storage/types.js';
 import { Aggregates, type AggregateSnapshot } from './aggregates.js';
-import { checkpointInterval, jsonInSlices, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { checkpointInterval, checkpointSlot, jsonInSlices, loadCheckpointFor, saveCheckpoint } from './checkpoint.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
 import { createCipher, type Cipher, type EncryptionOptions } from './encryption.js';
 import { buildRecord, decodeRecord, entryPayload, type LedgerEntry } from './entry.js';
@@ -113,7 +113,7 @@ export class Ledger {
   }
 
   private async rebuildAggregates(): Promise<void> {
-    const checkpoint = this.checkpointEvery === undefined ? undefined : await loadCheckpoint(this.storage, AGGREGATES_CHECKPOINT, this.cipher, (state, seq) => this.aggregatesFrom(state, seq));
+    const checkpoint = this.checkpointEvery === undefined ? undefined : await loadCheckpointFor(this.storage, AGGREGATES_CHECKPOINT, this.checkpointOwner, this.cipher, (state, seq) => this.aggregatesFrom(state, seq));
     const aggs = checkpoint?.state ?? new Aggregates(this.aggregateBy);
     const from = aggs.appliedSeq;
     this.encryptedWithoutKey = false;
@@ -126,6 +126,16 @@ export class Ledger {
     this.aggs = aggs;
     this.checkpointSeq = from;
     this.openStats = { checkpointSeq: from, replayed };
+  }
+
+  /** What the aggregates checkpoint depends on: the attributes aggregated, in any order. */
+  private get checkpointOwner(): string {
+    return JSON.stringify([...this.aggregateBy].sort());
+  }
+
+  /** The storage meta this ledger keeps its aggregates checkpoint under. */
+  get checkpointName(): string {
+    return checkpointSlot(AGGREGATES_CHECKPOINT, this.checkpointOwner);
   }
 
   /** Aggregates from a checkpoint's state, if it was kept for this ledger's attributes. */
@@ -151,7 +161,7 @@ export class Ledger {
     this.checkpointing = (async () => {
       try {
         const stateJson = `{"attributes":${JSON.stringify(aggs.attributes)},"cells":${await jsonInSlices(await cells)}}`;
-        if (await saveCheckpoint(this.storage, AGGREGATES_CHECKPOINT, seq, stateJson, this.cipher)) this.checkpointSeq = Math.max(this.checkpointSeq, seq);
+        if (await saveCheckpoint(this.storage, this.checkpointName, seq, stateJson, this.cipher)) this.checkpointSeq = Math.max(this.checkpointSeq, seq);
       } catch {
         // a cache: the next open replays from the previous checkpoint
       } finally {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLedger, type Ledger, type LedgerOptions, type UsageEvent } from '../../src/ledger/index.js';
-import { AGGREGATES_CHECKPOINT as CHECKPOINT_META } from '../../src/ledger/ledger.js';
+import { AGGREGATES_CHECKPOINT } from '../../src/ledger/ledger.js';
 import { createFileStorage } from '../../src/storage/file/index.js';
 import { createMemoryStorage } from '../../src/storage/memory.js';
 import type { LedgerStorage } from '../../src/storage/types.js';
@@ -21,6 +21,9 @@ const KEY = '00'.repeat(32);
 
 const open = (storage: LedgerStorage, extra: Partial<LedgerOptions> = {}): Ledger =>
   createLedger({ storage, ratecard: testRater({ tiers: TIERS }), clock: () => new Date(0), ...extra });
+
+/** Where a ledger with the default attributes keeps its checkpoint. */
+const CHECKPOINT_META = open(createMemoryStorage()).checkpointName;
 
 let n = 0;
 function event(customer: string, month: number, output: number, agent = 'a1'): UsageEvent {
@@ -134,6 +137,43 @@ describe('aggregate checkpoints', () => {
     });
   });
 
+  it('keeps one per set of attributes: an application and the CLI opening its ledger each start from their own', async () => {
+    const storage = createMemoryStorage();
+    // The application aggregates by more attributes than the CLI's default; their slots differ.
+    const app = { aggregateBy: ['customer', 'agent', 'conversation'], checkpointEvery: 1000 };
+    expect(open(storage, app).checkpointName).not.toBe(CHECKPOINT_META);
+    let recorded = 0;
+    for (let round = 0; round < 3; round++) {
+      const a = open(storage, app);
+      await a.aggregates();
+      if (round > 0) expect(a.openStats.checkpointSeq).toBeGreaterThan(0);
+      await recordAll(a, Array.from({ length: 1000 }, (_, i) => event(i % 3 ? 'acme' : 'globex', 1 + (i % 2), i)));
+      recorded += 1000;
+      await a.close();
+      // The CLI opens the same ledger (default attributes) and closes it: it saves its own.
+      const cli = open(storage, { checkpointEvery: 1000 });
+      await cli.aggregates();
+      if (round > 0) expect(cli.openStats.checkpointSeq).toBeGreaterThan(0);
+      expect(cli.openStats.checkpointSeq + cli.openStats.replayed).toBe(recorded);
+      await cli.close();
+    }
+    const a = open(storage, app);
+    expect(await a.aggregates()).toEqual(await fullReplay(storage, { aggregateBy: app.aggregateBy }));
+    expect(a.openStats).toEqual({ checkpointSeq: recorded, replayed: 0 });
+  });
+
+  it('starts from a checkpoint kept under the single name of earlier versions', async () => {
+    const storage = createMemoryStorage();
+    const l = open(storage, { checkpointEvery: 2 });
+    await recordAll(l, [event('acme', 1, 10), event('acme', 1, 20), event('globex', 2, 30)]);
+    await l.close();
+    await storage.setMeta(AGGREGATES_CHECKPOINT, (await storage.getMeta(CHECKPOINT_META))!);
+    await storage.setMeta(CHECKPOINT_META, '');
+    const again = open(storage);
+    expect(await again.aggregates()).toEqual(await fullReplay(storage));
+    expect(again.openStats).toEqual({ checkpointSeq: 2, replayed: 1 });
+  });
+
   it('is sealed in an encrypted ledger, and a process without the key replays (and refuses invoices)', async () => {
     const storage = createMemoryStorage();
     const l = open(storage, { encryption: { key: KEY }, checkpointEvery: 2 });
@@ -163,7 +203,7 @@ describe('aggregate checkpoints', () => {
       await recordAll(l, [event('acme', 1, 10), event('acme', 1, 20), event('globex', 1, 30)]);
       await l.storage.setMeta('sync:http:cursor', '3');
       await l.close();
-      expect(readdirSync(dir).filter((f) => f.includes('.bulk-'))).toEqual(['usage.ledger.bulk-aggregates-checkpoint']);
+      expect(readdirSync(dir).filter((f) => f.includes('.bulk-'))).toEqual([`usage.ledger.bulk-${CHECKPOINT_META.slice('bulk:'.length)}`]);
       expect(readFileSync(`${path}.meta.json`, 'utf8')).toBe('{"sync:http:cursor":"3"}');
       const again = open(createFileStorage(path));
       expect(await again.aggregates()).toEqual(await fullReplay(createFileStorage(path)));
