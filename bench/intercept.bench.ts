@@ -157,7 +157,39 @@ async function consume(s: AsyncIterable<unknown>): Promise<void> {
 }
 
 type HttpName = 'http create' | 'http stream';
-type Robust = Record<HttpName, { aa: Comparison; ab: Comparison }>;
+type Robust = Record<HttpName, { aa: Comparison; ab: Comparison; processes?: ProcessSpread }>;
+
+/**
+ * The added p50 of each fresh process, and a 95% interval of their mean (Student's t, n − 1
+ * degrees of freedom). Over HTTP the processes differ by more than the groups within one
+ * (where code and data land in memory moves the cost by µs), so this — not a bootstrap over
+ * pooled groups, which ignores that — is the uncertainty of the p50 figure.
+ */
+interface ProcessSpread {
+  p50s: number[];
+  mean: number;
+  ci: [number, number];
+}
+
+// Two-sided 95% quantiles of Student's t for 1…10 degrees of freedom; 2.2 (at least) up to 30, 1.96 beyond.
+const T95 = [12.71, 4.3, 3.18, 2.78, 2.57, 2.45, 2.36, 2.31, 2.26, 2.23];
+
+function processSpread(p50s: number[]): ProcessSpread {
+  const n = p50s.length;
+  const mean = p50s.reduce((a, b) => a + b, 0) / n;
+  if (n < 2) return { p50s, mean, ci: [-Infinity, Infinity] };
+  const sd = Math.sqrt(p50s.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1));
+  const t = T95[n - 2] ?? (n - 1 <= 30 ? 2.2 : 1.96);
+  const half = (t * sd) / Math.sqrt(n);
+  return { p50s, mean, ci: [mean - half, mean + half] };
+}
+
+/** Met when the whole interval is under the target, not met when it is all over it; otherwise this machine cannot tell. */
+function verdict(ci: [number, number], target: number): string {
+  if (ci[1] <= target) return 'met';
+  if (ci[0] > target) return 'NOT met';
+  return 'undecided here (the interval straddles the target)';
+}
 /** One process's samples per HTTP case: raw, raw2, wrapped. */
 type HttpSides = Record<HttpName, Side[]>;
 
@@ -203,6 +235,7 @@ async function httpProcesses(): Promise<Robust> {
   const groups = Number(process.env.BENCH_HTTP_GROUPS ?? 10_000);
   console.log(`\nover HTTP against the emulator (${processes} fresh processes × ${groups} groups of raw, raw2, wrapped):`);
   const pooled: HttpSides = { 'http create': [], 'http stream': [] };
+  const p50s: Record<HttpName, number[]> = { 'http create': [], 'http stream': [] };
   for (let k = 0; k < processes; k++) {
     const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
       env: { ...process.env, BENCH_ONLY: 'http-child', BENCH_HTTP_GROUPS: String(groups) },
@@ -214,6 +247,7 @@ async function httpProcesses(): Promise<Robust> {
     const line = HTTP_NAMES.map((name) => {
       const [a, a2, w] = r[name];
       const ab = compare(a!, w!, 14);
+      p50s[name].push(ab.p50);
       return `${name} added p50 ${ab.p50.toFixed(1)} (${((ab.p50 / ab.pA.p50) * 100).toFixed(1)}% of the call) p99 ${ab.p99.toFixed(1)} [${ab.ci[0].toFixed(1)}…${ab.ci[1].toFixed(1)}] (A/A p50 ${compare(a!, a2!, 13).p50.toFixed(1)}, raw p50 ${ab.pA.p50.toFixed(0)})`;
     });
     console.log(`  process ${k + 1}: ${line.join('; ')} µs`);
@@ -223,9 +257,16 @@ async function httpProcesses(): Promise<Robust> {
   console.log(`all ${processes} processes' groups together:`);
   for (const name of HTTP_NAMES) {
     const [a, a2, w] = pooled[name];
-    out[name] = { aa: compare(a!, a2!, 13), ab: compare(a!, w!, 14) };
+    out[name] = { aa: compare(a!, a2!, 13), ab: compare(a!, w!, 14), processes: processSpread(p50s[name]) };
     console.log(describe(`A/A ${name}`, out[name].aa, ['raw', 'raw2']));
     console.log(describe(name === 'http stream' ? 'HTTP stream (9 chunks)' : 'HTTP create', out[name].ab, ['raw', 'wrapped']));
+  }
+  for (const name of HTTP_NAMES) {
+    const spread = out[name].processes!;
+    console.log(
+      `${name} added p50 by process: ${spread.p50s.map((x) => x.toFixed(1)).join(' / ')} µs; mean ${spread.mean.toFixed(1)}, ` +
+        `95% interval across processes ${spread.ci[0].toFixed(1)} … ${spread.ci[1].toFixed(1)} µs`,
+    );
   }
   return out;
 }
@@ -269,7 +310,7 @@ async function main(): Promise<void> {
     return;
   }
   const results: Record<string, Added> = {};
-  const robust: Record<string, { aa: Comparison; ab: Comparison }> = {};
+  const robust: Record<string, { aa: Comparison; ab: Comparison; processes?: ProcessSpread }> = {};
   const N = Number(process.env.BENCH_N ?? 6000);
 
   console.log(`measuring the ${SOURCE === 'src' ? 'TypeScript sources under tsx' : 'built package (dist/)'}`);
@@ -368,11 +409,12 @@ async function main(): Promise<void> {
   if (worst !== undefined) console.log(`memory ≤ 5 MB: ${worst <= 5 ? 'met' : 'NOT met'} (${worst.toFixed(2)} MB)`);
   for (const name of ['create', 'stream', 'http create', 'http stream']) {
     if (!robust[name]) continue;
-    const { aa, ab } = robust[name];
-    const p50ok = ab.p50 <= 20;
+    const { aa, ab, processes } = robust[name];
+    // Over HTTP the p50's uncertainty is the spread between processes; in-process, one run's figure.
+    const p50 = processes ? `${verdict(processes.ci, 20)} (${ab.p50.toFixed(1)} µs pooled; across processes ${processes.ci[0].toFixed(1)} … ${processes.ci[1].toFixed(1)})` : `${ab.p50 <= 20 ? 'met' : 'NOT met'} (${ab.p50.toFixed(1)} µs)`;
     const p99ok = ab.ci[1] <= 100;
     console.log(
-      `target ${name.replace('http', 'HTTP')}: added p50 ≤ 20 µs ${p50ok ? 'met' : 'NOT met'} (${ab.p50.toFixed(1)} µs); added p99 ≤ 100 µs by the upper end of its 95% CI ` +
+      `target ${name.replace('http', 'HTTP')}: added p50 ≤ 20 µs ${p50}; added p99 ≤ 100 µs by the upper end of its 95% CI ` +
         `${p99ok ? 'met' : 'NOT met'} (${ab.p99.toFixed(1)} µs, CI ${ab.ci[0].toFixed(1)} … ${ab.ci[1].toFixed(1)}; A/A ${aa.p99.toFixed(1)} µs, ` +
         `CI ${aa.ci[0].toFixed(1)} … ${aa.ci[1].toFixed(1)}; all groups, GC and preemption included: added ${ab.p99All.toFixed(1)} µs, A/A ${aa.p99All.toFixed(1)} µs)`,
     );
